@@ -1,0 +1,5 @@
+import sys
+
+from cxcore.cli import main
+
+sys.exit(main())

@@ -1,0 +1,38 @@
+"""The errors cxcore raises: small named classes with a message a user can act on, in both languages."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class CxError(Exception):
+    """Base of every cxcore error; the message comes from the translation table."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        from cxcore.i18n import t
+
+        return t(self.key, lang, **self.params)
+
+
+class StoreError(CxError):
+    """The database could not be opened or a statement failed."""
+
+
+class NotFound(CxError):
+    """A workshop or record that does not exist (or was deleted)."""
+
+
+class ConflictError(CxError):
+    """An update was based on a stale version; `current` holds the record as it is now."""
+
+    def __init__(self, key: str, current: dict[str, Any] | None = None, **params: Any) -> None:
+        self.current = current or {}
+        super().__init__(key, **params)
+
+
+class IngestError(CxError):
+    """A file that cannot be loaded as a customer base (not a table, no usable columns…)."""

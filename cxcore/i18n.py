@@ -1,0 +1,146 @@
+"""The translation table: every user-facing string of the product, in Russian (default) and English."""
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+# key: (Russian, English). Placeholders are str.format names.
+STRINGS: dict[str, tuple[str, str]] = {
+    # -- the app ------------------------------------------------------------------------------------------
+    "app.title": ("CX Journey Studio", "CX Journey Studio"),
+    "app.language": ("Язык", "Language"),
+    "app.workshop": ("Воркшоп", "Workshop"),
+    "app.no_workshop": ("Воркшоп «{name}» не найден — открыт демо-воркшоп.",
+                        "Workshop “{name}” not found: the demo workshop is open."),
+    "nav.workshop": ("Воркшоп", "Workshop"),
+    "nav.base": ("Клиентская база", "Customer base"),
+    "nav.group.day1": ("День 1: данные", "Day 1: data"),
+    # -- the workshop page -------------------------------------------------------------------------------
+    "workshop.title": ("Воркшоп", "Workshop"),
+    "workshop.client": ("Клиент", "Client"),
+    "workshop.industry": ("Отрасль", "Industry"),
+    "workshop.held_on": ("Дата", "Date"),
+    "workshop.facilitator": ("Фасилитатор", "Facilitator"),
+    "workshop.language": ("Язык воркшопа", "Workshop language"),
+    "workshop.name": ("Название", "Name"),
+    "workshop.save": ("Сохранить", "Save"),
+    "workshop.saved": ("Сохранено.", "Saved."),
+    "workshop.base_none": ("База клиентов ещё не загружена.", "No customer base loaded yet."),
+    "workshop.base_loaded": ("База: {source} — {customers} клиентов, {rows} строк, загружена {at}.",
+                             "Base: {source} — {customers} customers, {rows} rows, loaded {at}."),
+    "workshop.steps": ("Шаги воркшопа", "Workshop steps"),
+    "workshop.step1": ("1. Клиентская база: загрузить выгрузку и проверить отчёт загрузки.",
+                       "1. Customer base: load the export and check the load report."),
+    "workshop.conflict": ("Кто-то уже изменил этот воркшоп. Сейчас сохранено: {current}",
+                          "Someone changed this workshop meanwhile. It now reads: {current}"),
+    # -- the customer base page --------------------------------------------------------------------------
+    "base.title": ("Клиентская база", "Customer base"),
+    "base.intro": ("Загрузите выгрузку продаж из 1С, CRM или Excel: CSV, TXT, XLSX или Parquet.",
+                   "Load a sales export from 1C, a CRM or Excel: CSV, TXT, XLSX or Parquet."),
+    "base.upload": ("Файл с транзакциями", "Transactions file"),
+    "base.sheet": ("Лист", "Sheet"),
+    "base.preview": ("Первые строки и роли колонок", "First rows and column roles"),
+    "base.layout": ("Формат: {format}; кодировка: {encoding}; разделитель: {separator}; заголовок в строке {header}.",
+                    "Format: {format}; encoding: {encoding}; separator: {separator}; header on row {header}."),
+    "base.role_for": ("Колонка для роли «{role}»", "Column for the role “{role}”"),
+    "base.role_none": ("— нет —", "— none —"),
+    "base.load": ("Загрузить базу", "Load the base"),
+    "base.loading": ("Загрузка…", "Loading…"),
+    "base.loaded": ("Загружено строк: {loaded} из {read}; отклонено: {rejected}.",
+                    "Rows loaded: {loaded} of {read}; rejected: {rejected}."),
+    "base.replaces": ("Загрузка заменит текущую базу воркшопа; при ошибке текущая база останется как есть.",
+                      "Loading replaces the workshop's current base; if it fails, the current base stays as it is."),
+    "base.report": ("Отчёт загрузки", "Load report"),
+    "base.rejects": ("Отклонённые строки", "Rejected rows"),
+    "base.rejects_none": ("Все строки загружены.", "Every row was loaded."),
+    "base.rejects_download": ("Скачать отклонённые строки (CSV)", "Download the rejected rows (CSV)"),
+    "base.col_row": ("Строка", "Row"),
+    "base.col_reason": ("Причина", "Reason"),
+    "base.col_raw": ("Содержимое", "Content"),
+    "base.summary": ("Текущая база", "Current base"),
+    "base.none": ("В этом воркшопе ещё нет базы клиентов. Загрузите файл выше.",
+                  "This workshop has no customer base yet. Load a file above."),
+    "base.source": ("Источник: {source}, загружен {at} ({by}).", "Source: {source}, loaded {at} ({by})."),
+    "base.customers": ("Клиенты", "Customers"),
+    "base.orders": ("Заказы", "Orders"),
+    "base.revenue": ("Выручка", "Revenue"),
+    "base.period": ("Период", "Period"),
+    "base.rows": ("Строки", "Rows"),
+    "base.chart_title": ("Выручка и активные клиенты по месяцам", "Monthly revenue and active customers"),
+    "base.month": ("Месяц", "Month"),
+    "base.active": ("Активные клиенты", "Active customers"),
+    "base.error": ("Файл не загружен: {message}", "The file was not loaded: {message}"),
+    # -- column roles ------------------------------------------------------------------------------------
+    "role.customer_id": ("Клиент (ID)", "Customer ID"),
+    "role.date": ("Дата", "Date"),
+    "role.amount": ("Сумма", "Amount"),
+    "role.order_id": ("Номер заказа", "Order ID"),
+    "role.channel": ("Канал", "Channel"),
+    "role.product": ("Товар", "Product"),
+    "role.region": ("Регион", "Region"),
+    "role.quantity": ("Количество", "Quantity"),
+    # -- load progress -----------------------------------------------------------------------------------
+    "progress.reading": ("Чтение файла…", "Reading the file…"),
+    "progress.parsing": ("Разбор строк…", "Parsing rows…"),
+    "progress.checking": ("Проверка и замена базы…", "Checking and replacing the base…"),
+    "progress.done": ("Готово.", "Done."),
+    # -- why a row was rejected --------------------------------------------------------------------------
+    "reject.broken_line": ("строка повреждена: полей {value}, не совпадает с заголовком",
+                           "broken line: {value} fields, does not match the header"),
+    "reject.totals": ("строка итогов", "totals row"),
+    "reject.no_customer": ("нет ID клиента", "no customer id"),
+    "reject.no_date": ("нет даты", "no date"),
+    "reject.bad_date": ("неверная дата «{value}»", "invalid date '{value}'"),
+    "reject.implausible_date": ("неправдоподобная дата «{value}»", "implausible date '{value}'"),
+    "reject.no_amount": ("нет суммы", "no amount"),
+    "reject.bad_amount": ("неверная сумма «{value}»", "invalid amount '{value}'"),
+    # -- errors ------------------------------------------------------------------------------------------
+    "ingest.no_file": ("Файл не найден: {path}", "File not found: {path}"),
+    "ingest.empty_file": ("Файл пуст.", "The file is empty."),
+    "ingest.binary": ("Это не текстовая таблица: в файле двоичные данные.",
+                      "This is not a text table: the file holds binary data."),
+    "ingest.not_a_table": ("В файле не найдена таблица: нет строки с заголовком и хотя бы двумя колонками.",
+                           "No table found in the file: no header row with at least two columns."),
+    "ingest.bad_xlsx": ("Файл XLSX повреждён или не читается ({detail}).",
+                        "The XLSX file is damaged or unreadable ({detail})."),
+    "ingest.old_xls": ("Старый формат Excel (.xls) не поддерживается: сохраните файл как .xlsx или CSV.",
+                       "The old Excel format (.xls) is not supported: save the file as .xlsx or CSV."),
+    "ingest.no_sheet": ("Нет листа «{sheet}». Листы файла: {sheets}.",
+                        "No sheet “{sheet}”. The file's sheets: {sheets}."),
+    "ingest.unknown_role": ("Неизвестная роль «{role}». Роли: {roles}.", "Unknown role “{role}”. Roles: {roles}."),
+    "ingest.no_column": ("Нет колонки «{column}». Колонки файла: {columns}.",
+                         "No column “{column}”. The file's columns: {columns}."),
+    "ingest.missing_roles": ("Не найдены колонки для: {roles}. Укажите их вручную. Колонки файла: {columns}.",
+                             "No column found for: {roles}. Set them by hand. The file's columns: {columns}."),
+    "ingest.nothing_loaded": ("Ни одна строка не загружена ({rows} отклонено; первая причина: {first}). "
+                              "Текущая база не изменена.",
+                              "No row could be loaded ({rows} rejected; first reason: {first}). "
+                              "The current base is unchanged."),
+    "ingest.line_too_long": ("В файле строка длиннее {limit} МБ: это не похоже на таблицу.",
+                             "The file has a line longer than {limit} MB: it does not look like a table."),
+    "ingest.read_failed": ("Файл не прочитан: {detail}", "The file could not be read: {detail}"),
+    "error.store": ("Ошибка базы данных: {detail}", "Database error: {detail}"),
+    "error.store_open": ("Не удалось открыть базу данных {path}: {detail}",
+                         "Could not open the database {path}: {detail}"),
+    "error.write_conflict": ("Одновременное изменение, повторите: {detail}",
+                             "A simultaneous change, try again: {detail}"),
+    "error.stale_version": ("Запись уже изменили (ваша версия {version}, текущая {current_version}).",
+                            "The record was changed meanwhile (your version {version}, current {current_version})."),
+    "error.record_missing": ("Запись {what} не найдена или удалена.", "Record {what} does not exist or was deleted."),
+    "error.not_deleted": ("Запись {what} не удалена — восстанавливать нечего.",
+                          "Record {what} is not deleted: nothing to restore."),
+    "error.no_workshop": ("Воркшоп «{name}» не найден.", "Workshop “{name}” not found."),
+    "error.no_base": ("В воркшопе «{name}» нет загруженной базы клиентов.",
+                      "Workshop “{name}” has no customer base loaded."),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+    """The string for `key` in `lang`, with `params` filled in; an unknown key shows itself."""
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[LANGUAGES.index(lang) if lang in LANGUAGES else 0]
+    return text.format(**params) if params else text

@@ -1,0 +1,373 @@
+"""Loading a customer base: any messy export in, one workshop's base replaced atomically, a load report out.
+
+The layout (encoding, separator, header, roles) is read from the head of the file in Python; the rows
+are read, split, parsed and judged by DuckDB in one pass (`ingest_parse.sql` holds the value rules), so
+a file of tens of millions of rows never sits in pandas.
+"""
+from __future__ import annotations
+
+import codecs
+import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pandas as pd
+
+from cxcore import layout as layouts
+from cxcore import roles, workshop
+from cxcore.errors import IngestError, StoreError
+from cxcore.i18n import t
+from cxcore.layout import Layout
+from cxcore.store import Store, Tx, quote_ident
+
+MAX_REJECTS_REPORTED = 100
+MAX_LINE_BYTES = 8 << 20
+_NO_DELIMITER = "\x01"  # read whole lines: the loader splits them itself, so it knows each line's number
+_FIELD_PATTERN = {  # one field after a separator: a quoted field ("" inside) or anything up to the next one
+    ";": r';("(?:[^"]|"")*"|[^;]*)',
+    ",": r',("(?:[^"]|"")*"|[^,]*)',
+    "\t": '\t("(?:[^"]|"")*"|[^\t]*)',
+    "|": r'\|("(?:[^"]|"")*"|[^|]*)',
+}
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Reject:
+    row: int
+    reason: str
+    value: str | None = None
+    raw: str | None = None
+
+    def text(self, lang: str = "en") -> str:
+        return t(f"reject.{self.reason}", lang, value=self.value or "")
+
+
+@dataclass
+class LoadReport:
+    workshop_id: str
+    source_name: str
+    layout: Layout
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    customers: int
+    revenue: float
+    date_min: date | None
+    date_max: date | None
+    rejects: list[Reject] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "workshop": self.workshop_id,
+            "source": self.source_name,
+            "format": self.layout.format,
+            "sheet": self.layout.sheet,
+            "mapping": self.layout.mapping,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+            "customers": self.customers,
+            "revenue": self.revenue,
+            "date_min": self.date_min.isoformat() if self.date_min else None,
+            "date_max": self.date_max.isoformat() if self.date_max else None,
+            "reject_reasons": self.reasons,
+            "rejects": [{"row": r.row, "reason": r.text(lang), "code": r.reason} for r in self.rejects],
+        }
+
+
+def inspect(path: Path | str, *, sheet: str | None = None, mapping: dict[str, str] | None = None) -> Layout:
+    """The layout of a file with the user's column roles applied; refuses a file the loader cannot use."""
+    found = layouts.detect(Path(path), sheet)
+    for role, column in (mapping or {}).items():
+        if role not in roles.ROLES:
+            raise IngestError("ingest.unknown_role", role=role, roles=", ".join(roles.ROLES))
+        if column in ("", None):
+            found.mapping.pop(role, None)
+            continue
+        if column not in found.columns:
+            raise IngestError("ingest.no_column", column=column, columns=", ".join(found.columns))
+        found.mapping = {r: c for r, c in found.mapping.items() if c != column}
+        found.mapping[role] = column
+    missing = found.missing_roles()
+    if missing:
+        raise IngestError("ingest.missing_roles", roles=", ".join(missing), columns=", ".join(found.columns))
+    return found
+
+
+def load(store: Store, path: Path | str, *, workshop_id: str | None = None, workshop_name: str | None = None,
+         layout: Layout | None = None, sheet: str | None = None, mapping: dict[str, str] | None = None,
+         actor: str = "cli", source_name: str | None = None, progress: Progress | None = None) -> LoadReport:
+    """Replace a workshop's base with the file at `path`; on any failure the previous base stays as it was.
+
+    The workshop is named by id, or by name (created in the same transaction when missing).
+    """
+    path = Path(path)
+    source_name = source_name or path.name
+    layout = layout or inspect(path, sheet=sheet, mapping=mapping)
+    if workshop_id is None:
+        found = workshop.find(store, workshop_name) if workshop_name else None
+        workshop_id = found.id if found else None
+    else:
+        workshop.get(store, workshop_id)
+    _say(progress, 0.0, "progress.reading")
+    with _text_source(layout, path) as text_path:
+        try:
+            return _load(store, path, text_path, layout, workshop_id, workshop_name, actor, source_name, progress)
+        except StoreError as error:
+            if layout.format == "text" and "unicode" in str(error.params.get("detail", "")).lower():
+                with _transcoded(path, None) as mixed:  # a UTF-8 file with lines in another encoding
+                    return _load(store, path, mixed, layout, workshop_id, workshop_name, actor, source_name,
+                                 progress)
+            raise _read_error(error) from None
+
+
+def _load(store: Store, path: Path, text_path: Path | None, layout: Layout, workshop_id: str | None,
+          workshop_name: str | None, actor: str, source_name: str, progress: Progress | None) -> LoadReport:
+    lock_key = f"base:{workshop_id or workshop_name}"
+    with store.bulk_write(lock_key, actor) as tx:
+        if workshop_id is None:
+            workshop_id = workshop.insert(tx, workshop_name or source_name).id
+        tx.script(resources.files("cxcore").joinpath("ingest_parse.sql").read_text(encoding="utf-8"))
+        base_id = tx.one("SELECT nextval('base_seq')")[0]
+        source_sql, params = _source(tx, layout, path, text_path, progress)
+        sql, more = _insert_sql(layout, source_sql)
+        _run_watched(tx, sql, {**params, **more, "base_id": base_id}, progress)
+        _say(progress, 0.95, "progress.checking")
+        report = _settle(tx, base_id, workshop_id, layout, source_name)
+        _say(progress, 1.0, "progress.done")
+        return report
+
+
+def _settle(tx: Tx, base_id: int, workshop_id: str, layout: Layout, source_name: str) -> LoadReport:
+    """Move the rejected rows aside, check that something loaded, and make the new base the workshop's."""
+    tx.execute("""
+        INSERT INTO base_rejects (base_id, row_no, reason, value, raw)
+        SELECT base_id, row_no, reject_reason, reject_value, raw
+        FROM base_rows WHERE base_id = ? AND reject_reason IS NOT NULL""", [base_id])
+    tx.execute("DELETE FROM base_rows WHERE base_id = ? AND reject_reason IS NOT NULL", [base_id])
+    loaded, customers, revenue, date_min, date_max = tx.one("""
+        SELECT count(*), count(DISTINCT customer_id), coalesce(round(sum(amount), 2), 0),
+               min(order_date), max(order_date)
+        FROM base_rows WHERE base_id = ?""", [base_id])
+    reasons = dict(tx.execute("""
+        SELECT reason, count(*) FROM base_rejects WHERE base_id = ? GROUP BY reason ORDER BY 2 DESC""",
+                              [base_id]))
+    rejected = sum(reasons.values())
+    rejects = [Reject(*row) for row in tx.execute("""
+        SELECT row_no, reason, value, raw FROM base_rejects WHERE base_id = ? ORDER BY row_no LIMIT ?""",
+                                                  [base_id, MAX_REJECTS_REPORTED])]
+    if loaded == 0:
+        first = rejects[0].text("en") if rejects else "-"
+        raise IngestError("ingest.nothing_loaded", rows=rejected, first=first)
+    for table, key in (("base_rows", "base_id"), ("base_rejects", "base_id")):
+        tx.execute(f"DELETE FROM {table} WHERE {key} IN "
+                   "(SELECT id FROM bases WHERE workshop_id = ?)", [workshop_id])
+    old = tx.one("SELECT id, source_name, rows_loaded FROM bases WHERE workshop_id = ?", [workshop_id])
+    tx.execute("DELETE FROM bases WHERE workshop_id = ?", [workshop_id])
+    report = LoadReport(workshop_id, source_name, layout, loaded + rejected, loaded, rejected, customers,
+                        float(revenue), date_min, date_max, rejects, reasons)
+    tx.execute("""
+        INSERT INTO bases (id, workshop_id, source_name, source_format, layout, rows_read, rows_loaded,
+                           rows_rejected, customers, revenue, date_min, date_max, loaded_by)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               [base_id, workshop_id, source_name, layout.format, layout.to_dict(), report.rows_read, loaded,
+                rejected, customers, report.revenue, date_min, date_max, tx.actor])
+    summary = {k: v for k, v in report.to_json().items() if k not in ("rejects", "mapping")}
+    tx.log("bases", base_id, "load", workshop_id=workshop_id,
+           old=dict(zip(("id", "source_name", "rows_loaded"), old)) if old else None, new=summary)
+    return report
+
+
+# -- where the rows come from ------------------------------------------------------------------------------
+_TEXT_SOURCE = """
+    SELECT ln AS row_no, {fields} AS f, line AS raw
+    FROM (
+        SELECT row_number() OVER () AS ln, rtrim(line, chr(13)) AS line
+        FROM read_csv($path, columns = {{'line': 'VARCHAR'}}, header = false, delim = $no_delimiter,
+                      quote = '', escape = '', comment = '', max_line_size = $max_line)
+    )
+    WHERE ln > $header_row AND trim(coalesce(line, '')) <> ''
+"""
+
+
+def _source(tx: Tx, layout: Layout, path: Path, text_path: Path | None,
+            progress: Progress | None) -> tuple[str, dict[str, Any]]:
+    """SQL yielding (row_no, f = list of cell texts, raw) for the rows under the header."""
+    width = len(layout.columns)
+    if layout.format == "text":
+        fields = ("string_split_regex(trim(line), '\\s{2,}')" if layout.separator == layouts.SPACES
+                  else "cx_split(line, $separator, $field_pattern)")
+        params = {"path": str(text_path), "no_delimiter": _NO_DELIMITER, "max_line": MAX_LINE_BYTES,
+                  "header_row": layout.header_row}
+        if layout.separator != layouts.SPACES:
+            params.update(separator=layout.separator, field_pattern=_FIELD_PATTERN[layout.separator])
+        return _TEXT_SOURCE.format(fields=fields), params
+    if layout.format == "parquet":
+        cells = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR)" for c in layout.columns)
+        return (f"SELECT file_row_number + 1 AS row_no, list_value({cells}) AS f, NULL AS raw "
+                "FROM read_parquet($path, file_row_number = true)", {"path": str(path)})
+    tx.register("cx_sheet_rows", _sheet_frame(layout, path, width, progress))
+    cells = ", ".join(f"c{i}" for i in range(width))
+    return (f"SELECT row_no, list_value({cells}) AS f, array_to_string(list_value({cells}), ' | ') AS raw "
+            "FROM cx_sheet_rows", {})
+
+
+def _sheet_frame(layout: Layout, path: Path, width: int, progress: Progress | None) -> pd.DataFrame:
+    """The rows under the header of a sheet, as text (sheets hold at most ~1M rows, so this fits)."""
+    book = layouts.open_workbook(path)
+    try:
+        sheet = book[layout.sheet]
+        total = max(sheet.max_row or 1, 1)
+        numbers: list[int] = []
+        columns: list[list[str]] = [[] for _ in range(width)]
+        for number, cells in layouts.sheet_rows(sheet):
+            if number <= layout.header_row or not any(cells):
+                continue
+            numbers.append(number)
+            for i in range(width):
+                columns[i].append(cells[i] if i < len(cells) else "")
+            if number % 20000 == 0:
+                _say(progress, 0.5 * number / total, "progress.reading")
+    finally:
+        book.close()
+    frame = pd.DataFrame({f"c{i}": pd.Series(col, dtype="object") for i, col in enumerate(columns)})
+    frame.insert(0, "row_no", pd.Series(numbers, dtype="int64"))
+    return frame
+
+
+@contextmanager
+def _text_source(layout: Layout, path: Path) -> Iterator[Path | None]:
+    """The file as UTF-8 for DuckDB: itself when it already is, else a transcoded temporary copy."""
+    if layout.format != "text" or layout.encoding in ("utf-8", "utf-8-sig"):
+        yield path
+        return
+    with _transcoded(path, layout.encoding) as copy:
+        yield copy
+
+
+@contextmanager
+def _transcoded(path: Path, encoding: str | None) -> Iterator[Path]:
+    """A UTF-8 copy of `path`; with no encoding given, each line is UTF-8 if it can be, else cp1251."""
+    folder = Path(tempfile.mkdtemp(prefix="cx-ingest-"))
+    copy = folder / "utf8.txt"
+    try:
+        with open(path, "rb") as raw, open(copy, "wb") as out:
+            if encoding:
+                decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+                while chunk := raw.read(1 << 22):
+                    out.write(decoder.decode(chunk).encode("utf-8"))
+                out.write(decoder.decode(b"", final=True).encode("utf-8"))
+            else:
+                for line in raw:
+                    try:
+                        out.write(line.decode("utf-8").encode("utf-8"))
+                    except UnicodeDecodeError:
+                        out.write(line.decode("cp1251", errors="replace").encode("utf-8"))
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- the one pass: split, parse, judge, insert -------------------------------------------------------------
+_INSERT = """
+INSERT INTO base_rows BY NAME
+WITH src AS ({source}),
+cells AS (
+    SELECT row_no, raw, len(f) AS n_fields,
+           CASE WHEN len(f) > $width THEN len(list_filter(f[$width + 1:], lambda x: trim(x) <> '')) ELSE 0 END
+               AS n_extra,
+           cx_is_total(f[1]) OR cx_is_total({customer_id}) AS is_total,
+           nullif(trim({customer_id}), '') AS customer_id,
+           nullif(trim({date}), '') AS date_text,
+           nullif(trim({amount}), '') AS amount_text,
+           nullif(trim({order_id}), '') AS order_id,
+           nullif(trim({channel}), '') AS channel,
+           nullif(trim({product}), '') AS product,
+           nullif(trim({region}), '') AS region,
+           nullif(trim({quantity}), '') AS quantity_text
+    FROM src
+),
+parsed AS (
+    SELECT *, cx_date(date_text, $date_formats) AS order_date, cx_money(amount_text) AS amount_value
+    FROM cells
+),
+judged AS (
+    SELECT *, CASE
+        WHEN n_fields < $needed OR n_extra > 0 THEN 'broken_line'
+        WHEN is_total THEN 'totals'
+        WHEN customer_id IS NULL THEN 'no_customer'
+        WHEN date_text IS NULL THEN 'no_date'
+        WHEN order_date IS NULL THEN 'bad_date'
+        WHEN year(order_date) NOT BETWEEN 1970 AND 2100 THEN 'implausible_date'
+        WHEN amount_text IS NULL THEN 'no_amount'
+        WHEN amount_value IS NULL OR NOT isfinite(amount_value) THEN 'bad_amount'
+    END AS reject_reason
+    FROM parsed
+)
+SELECT $base_id AS base_id, row_no, customer_id, order_id, order_date, amount_value AS amount,
+       channel, product, region, cx_money(quantity_text) AS quantity, reject_reason,
+       CASE reject_reason
+           WHEN 'broken_line' THEN CAST(n_fields AS VARCHAR)
+           WHEN 'bad_date' THEN date_text
+           WHEN 'implausible_date' THEN date_text
+           WHEN 'bad_amount' THEN amount_text
+       END AS reject_value,
+       CASE WHEN reject_reason IS NOT NULL THEN left(raw, 500) END AS raw
+FROM judged
+"""
+
+
+def _insert_sql(layout: Layout, source_sql: str) -> tuple[str, dict[str, Any]]:
+    cells = {}
+    params: dict[str, Any] = {"width": len(layout.columns), "date_formats": layout.date_formats}
+    for role in roles.ROLES:
+        index = layout.index(role)
+        if index is None:
+            cells[role] = "NULL"
+        else:
+            cells[role] = f"f[$i_{role}]"
+            params[f"i_{role}"] = index
+    params["needed"] = max(layout.index(role) for role in layout.mapping)
+    return _INSERT.format(source=source_sql, **cells), params
+
+
+def _run_watched(tx: Tx, sql: str, params: dict[str, Any], progress: Progress | None) -> None:
+    """Run the load statement; report DuckDB's own progress meanwhile."""
+    if progress is None:
+        tx.execute(sql, params)
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.25):
+            percent = tx.progress()
+            if percent >= 0:
+                _say(progress, 0.5 + 0.45 * percent / 100, "progress.parsing")
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        tx.execute(sql, params)
+    finally:
+        done.set()
+        watcher.join()
+
+
+def _say(progress: Progress | None, share: float, key: str) -> None:
+    if progress is not None:
+        progress(min(max(share, 0.0), 1.0), key)
+
+
+def _read_error(error: StoreError) -> IngestError:
+    detail = str(error.params.get("detail", ""))
+    if "line size" in detail.lower():
+        return IngestError("ingest.line_too_long", limit=MAX_LINE_BYTES // (1 << 20))
+    return IngestError("ingest.read_failed", detail=detail[:300])

@@ -1,0 +1,86 @@
+"""Column roles of a customer base and how they are guessed from Russian and English header names."""
+from __future__ import annotations
+
+import re
+
+REQUIRED = ("customer_id", "date", "amount")
+OPTIONAL = ("order_id", "channel", "product", "region", "quantity")
+ROLES = REQUIRED + OPTIONAL
+
+# Normalised header names per role, most specific first. Exact matches win over prefix matches,
+# prefix matches over "contains" matches, so "Дата документа" is a date and "Номер документа" an order.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "customer_id": (
+        "код клиента", "id клиента", "клиент id", "клиент", "покупатель", "код покупателя", "контрагент",
+        "код контрагента", "номер клиента", "номер карты", "карта клиента", "карта", "абонент", "гость",
+        "customer id", "customer", "customerid", "cust id", "client id", "client", "clientid", "buyer",
+        "user id", "userid", "member id", "account id", "contact id", "card number",
+    ),
+    "date": (
+        "дата", "дата продажи", "дата заказа", "дата документа", "дата покупки", "дата чека",
+        "дата операции", "дата транзакции", "период", "дата и время", "date", "order date", "orderdate",
+        "purchase date", "transaction date", "sale date", "invoice date", "created at", "datetime",
+        "timestamp",
+    ),
+    "amount": (
+        "сумма", "выручка", "сумма заказа", "сумма продажи", "сумма чека", "сумма покупки", "стоимость",
+        "сумма с ндс", "оборот", "итого по строке", "amount", "revenue", "sales", "sales amount", "total",
+        "order total", "sum", "value", "net amount", "gross amount", "price total",
+    ),
+    "order_id": (
+        "номер заказа", "заказ", "номер документа", "документ", "номер чека", "чек", "id заказа",
+        "код заказа", "номер продажи", "order id", "order", "orderid", "order number", "invoice",
+        "invoice id", "invoice no", "receipt", "receipt id", "transaction id", "document",
+    ),
+    "channel": ("канал", "канал продаж", "канал продажи", "источник", "channel", "sales channel", "source"),
+    "product": (
+        "товар", "номенклатура", "продукт", "категория", "группа товаров", "артикул", "услуга",
+        "product", "item", "sku", "category", "product name", "article",
+    ),
+    "region": (
+        "регион", "город", "филиал", "магазин", "область", "подразделение", "region", "city", "branch",
+        "store", "shop", "country", "area",
+    ),
+    "quantity": ("количество", "кол-во", "кол во", "колво", "шт", "quantity", "qty", "units", "pcs"),
+}
+
+
+def normalise(header: object) -> str:
+    """Lower case, currency marks and punctuation dropped, spaces folded: 'Сумма заказа, ₽' → 'сумма заказа'."""
+    text = str(header or "").lower().replace("ё", "е").replace("_", " ")
+    text = re.sub(r"\(.*?\)", " ", text)
+    text = re.sub(r"[^\w\s-]", " ", text)
+    text = re.sub(r"\b(руб|rub|usd|eur|р)\b", " ", text)
+    return re.sub(r"\s+", " ", text).strip(" -")
+
+
+def _score(role: str, name: str) -> int:
+    """How well a normalised header name fits a role: 3 exact, 2 prefix, 1 contains, 0 not at all."""
+    best = 0
+    for synonym in SYNONYMS[role]:
+        if name == synonym:
+            return 3
+        if name.startswith(synonym + " "):
+            best = max(best, 2)
+        elif len(synonym) > 3 and re.search(rf"\b{re.escape(synonym)}\b", name):
+            best = max(best, 1)
+    return best
+
+
+def guess(headers: list[str]) -> dict[str, str]:
+    """Role → header name for the roles that the header names reveal; each column used once."""
+    names = [normalise(h) for h in headers]
+    candidates = []
+    for role in ROLES:
+        for index, name in enumerate(names):
+            score = _score(role, name)
+            if score:
+                # Ties: prefer the role listed first (required roles), then the leftmost column.
+                candidates.append((-score, ROLES.index(role), index, role))
+    mapping: dict[str, str] = {}
+    used: set[int] = set()
+    for _, _, index, role in sorted(candidates):
+        if role not in mapping and index not in used:
+            mapping[role] = headers[index]
+            used.add(index)
+    return mapping
