@@ -144,3 +144,30 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
         return key
     text = pair[LANGUAGES.index(lang) if lang in LANGUAGES else 0]
     return text.format(**params) if params else text
+
+
+def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """12345.6 → '12 345,6' in Russian (non-breaking thin spaces), '12,345.6' in English; None → '—'."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if lang == "ru":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def fmt_money(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Roubles in millions when large: '1 892,4 млн ₽' / '₽1,892.4 M'."""
+    if value is None:
+        return "—"
+    if abs(value) >= 1e6:
+        number = fmt_number(value / 1e6, lang, 1)
+        return f"{number} млн ₽" if lang == "ru" else f"₽{number} M"
+    number = fmt_number(value, lang, 2)
+    return f"{number} ₽" if lang == "ru" else f"₽{number}"
+
+
+def fmt_date(value, lang: str = DEFAULT_LANGUAGE) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%d.%m.%Y") if lang == "ru" else value.strftime("%Y-%m-%d")

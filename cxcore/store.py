@@ -128,10 +128,16 @@ class Store:
         self._migrate()
 
     # -- reading ---------------------------------------------------------------------------
+    def _new_cursor(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return self._con.cursor()
+        except duckdb.Error as error:  # e.g. the store was closed
+            raise _wrap(error) from None
+
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A fresh cursor for one thread's work, closed afterwards."""
-        cur = self._con.cursor()
+        cur = self._new_cursor()
         try:
             yield cur
         except duckdb.Error as error:
@@ -172,7 +178,7 @@ class Store:
 
     @contextmanager
     def _transaction(self, actor: str) -> Iterator[Tx]:
-        cur = self._con.cursor()
+        cur = self._new_cursor()
         try:
             cur.execute("BEGIN TRANSACTION")
             yield Tx(cur, actor)
@@ -216,17 +222,19 @@ class Store:
                 raise ConflictError("error.stale_version", current=old,
                                     version=expected_version, current_version=old["version"])
             tx.execute(f"UPDATE {_code_ident(table)} SET deleted_at = current_localtimestamp(), "
-                       "version = version + 1 WHERE id = ?", [record_id])
-            tx.log(table, record_id, "delete", workshop_id=workshop_id, version=old["version"] + 1, old=old)
+                       "version = version + 1, updated_at = current_localtimestamp() WHERE id = ?", [record_id])
+            new = tx.record(table, record_id)
+            tx.log(table, record_id, "delete", workshop_id=workshop_id, version=new["version"], old=old, new=new)
 
     def restore_record(self, table: str, record_id: str, actor: str, workshop_id: str | None = None) -> None:
         with self.write(actor) as tx:
             old = tx.record(table, record_id)
             if old is None or old["deleted_at"] is None:
                 raise NotFound("error.not_deleted", what=record_id)
-            tx.execute(f"UPDATE {_code_ident(table)} SET deleted_at = NULL, version = version + 1 "
-                       "WHERE id = ?", [record_id])
-            tx.log(table, record_id, "restore", workshop_id=workshop_id, version=old["version"] + 1)
+            tx.execute(f"UPDATE {_code_ident(table)} SET deleted_at = NULL, version = version + 1, "
+                       "updated_at = current_localtimestamp() WHERE id = ?", [record_id])
+            new = tx.record(table, record_id)
+            tx.log(table, record_id, "restore", workshop_id=workshop_id, version=new["version"], old=old, new=new)
 
     def purge_workshop(self, tx: Tx, workshop_id: str) -> None:
         """Remove a workshop and everything it owns for good (used only to recreate the demo)."""
@@ -268,8 +276,9 @@ class Store:
         return self.query_one("SELECT max(version) FROM schema_migrations")[0] or 0
 
     def close(self) -> None:
-        with _registry_lock:
-            _registry.pop(str(self.path.resolve()) if str(self.path) != ":memory:" else id(self), None)
+        with _registry_lock:  # by identity: the path may resolve elsewhere now if it was relative
+            for key in [k for k, store in _registry.items() if store is self]:
+                del _registry[key]
         self._con.close()
 
 
@@ -283,14 +292,18 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-_registry: dict[Any, Store] = {}
+_registry: dict[str, Store] = {}
 _registry_lock = threading.Lock()
+
+
+def _key(path: Path) -> str:
+    return str(path.resolve())
 
 
 def open_store(path: Path | str | None = None) -> Store:
     """The process's one Store for a database file (created and migrated on first use)."""
     path = Path(path) if path is not None else default_path()
-    key = str(path.resolve())
+    key = _key(path)
     with _registry_lock:
         store = _registry.get(key)
         if store is None:

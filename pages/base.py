@@ -1,0 +1,88 @@
+"""The customer base: upload, check the guessed column roles, load, read the load report and the summary."""
+import altair as alt
+import streamlit as st
+
+import ui
+from cxcore import ingest, roles
+from cxcore.errors import CxError
+from cxcore.i18n import fmt_date, fmt_money, fmt_number
+
+current = ui.current_workshop()
+lang = ui.lang()
+st.title(ui.tr("base.title"))
+st.write(ui.tr("base.intro"))
+
+uploaded = st.file_uploader(ui.tr("base.upload"), type=["csv", "txt", "tsv", "xlsx", "parquet"])
+if uploaded is not None:
+    path = ui.saved_upload(uploaded)
+    sheet = st.session_state.get("base_sheet")
+    try:
+        layout = ui.inspect_upload(path, sheet)
+    except CxError as error:
+        st.error(ui.tr("base.error", message=error.message(lang)))
+        layout = None
+    if layout is not None:
+        st.subheader(ui.tr("base.preview"))
+        if layout.sheets:
+            st.selectbox(ui.tr("base.sheet"), layout.sheets, index=layout.sheets.index(layout.sheet), key="base_sheet")
+        st.caption(ui.layout_caption(layout))
+        st.dataframe(ui.layout_preview(layout), hide_index=True, height=260)
+        none = ui.tr("base.role_none")
+        mapping = {}
+        columns = st.columns(4)
+        for i, role in enumerate(roles.ROLES):
+            options = [none, *layout.columns]
+            guessed = layout.mapping.get(role)
+            choice = columns[i % 4].selectbox(ui.tr("base.role_for", role=ui.tr(f"role.{role}")), options,
+                                              index=options.index(guessed) if guessed in options else 0,
+                                              key=f"role_{role}")
+            mapping[role] = "" if choice == none else choice
+        st.caption(ui.tr("base.replaces"))
+        if st.button(ui.tr("base.load"), type="primary"):
+            ui.run_load(current.id, path, uploaded.name, sheet, mapping)
+
+report = st.session_state.get("load_report")
+if report is not None and report.workshop_id == current.id:
+    st.subheader(ui.tr("base.report"))
+    st.success(ui.tr("base.loaded", loaded=fmt_number(report.rows_loaded, lang),
+                     read=fmt_number(report.rows_read, lang), rejected=fmt_number(report.rows_rejected, lang)))
+if st.session_state.get("load_error"):
+    st.error(ui.tr("base.error", message=st.session_state["load_error"]))
+
+st.divider()
+st.header(ui.tr("base.summary"))
+base_id = ui.current_base_id(current.id)
+if base_id is None:
+    st.info(ui.tr("base.none"))
+    st.stop()
+summary = ui.base_summary(current.id, base_id)
+st.caption(ui.tr("base.source", source=summary.source_name, at=fmt_date(summary.loaded_at, lang),
+                 by=summary.loaded_by))
+cells = st.columns(5)
+cells[0].metric(ui.tr("base.customers"), fmt_number(summary.customers, lang))
+cells[1].metric(ui.tr("base.orders"), fmt_number(summary.orders, lang))
+cells[2].metric(ui.tr("base.revenue"), fmt_money(summary.revenue, lang))
+cells[3].metric(ui.tr("base.period"), f"{fmt_date(summary.date_min, lang)} – {fmt_date(summary.date_max, lang)}")
+cells[4].metric(ui.tr("base.rows"), fmt_number(summary.rows_loaded, lang))
+
+monthly = ui.base_monthly(current.id, base_id).rename(columns={
+    "month": ui.tr("base.month"), "revenue": ui.tr("base.revenue"), "active_customers": ui.tr("base.active")})
+month, revenue, active = ui.tr("base.month"), ui.tr("base.revenue"), ui.tr("base.active")
+bars = alt.Chart(monthly).mark_bar(color="#9EC3E6").encode(
+    x=alt.X(f"{month}:T", title=None), y=alt.Y(f"{revenue}:Q", title=revenue),
+    tooltip=[alt.Tooltip(f"{month}:T", format="%m.%Y"), alt.Tooltip(f"{revenue}:Q", format=",.0f"),
+             alt.Tooltip(f"{active}:Q", format=",")])
+line = alt.Chart(monthly).mark_line(color="#0B5FA5", strokeWidth=3, point=True).encode(
+    x=f"{month}:T", y=alt.Y(f"{active}:Q", title=active))
+st.subheader(ui.tr("base.chart_title"))
+st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
+
+rejects = ui.base_rejects(current.id, base_id)
+with st.expander(f"{ui.tr('base.rejects')}: {fmt_number(len(rejects), lang)}", expanded=0 < len(rejects) <= 20):
+    if rejects.empty:
+        st.write(ui.tr("base.rejects_none"))
+    else:
+        table = ui.rejects_table(rejects)
+        st.dataframe(table, hide_index=True)
+        st.download_button(ui.tr("base.rejects_download"), table.to_csv(index=False).encode("utf-8-sig"),
+                           file_name="rejected_rows.csv", mime="text/csv")

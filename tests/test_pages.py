@@ -1,0 +1,179 @@
+"""Every page through Streamlit's AppTest, on the demo workshop and on uploads, asserting what is shown."""
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import ui
+from cxcore import base, workshop
+from cxcore.store import open_store
+
+PROJECT = Path(__file__).resolve().parent.parent
+PAGE_FILES = [path for entries in ui.PAGES.values() for path, _, _ in entries]
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """st.cache_* outlive an AppTest inside one pytest process: start each test clean."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def db(demo_db: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A private copy of the demo database, used by the app through CXSTUDIO_DB."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("CXSTUDIO_DB", str(path))
+    return path
+
+
+def app(page: str | None = None, lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_page_renders_in_both_languages(db, page, lang):
+    at = app(page, lang)
+    assert at.title and at.title[0].value
+    assert not at.error
+
+
+def test_first_start_creates_the_database_with_the_demo_workshop(tmp_path, monkeypatch):
+    path = tmp_path / "new" / "studio.duckdb"
+    monkeypatch.setenv("CXSTUDIO_DB", str(path))
+    at = app("pages/base.py")
+    assert path.exists()
+    shown = metrics(at)
+    assert shown["Клиенты"] == "50\u202f802"
+    assert shown["Строки"] == "405\u202f425"
+    assert shown["Период"] == "01.06.2023 – 30.11.2025"
+
+
+def test_base_page_shows_the_demo_summary_in_english(db):
+    at = app("pages/base.py", "en")
+    summary = base.summary(open_store(db), "demo")
+    assert at.title[0].value == "Customer base"
+    shown = metrics(at)
+    assert shown["Customers"] == f"{summary.customers:,}"
+    assert shown["Orders"] == f"{summary.orders:,}"
+    assert shown["Period"] == "2023-06-01 – 2025-11-30"
+    assert "Rejected rows: 0" in [e.label for e in at.expander]
+
+
+def test_language_switch_in_the_sidebar(db):
+    at = app()
+    assert at.title[0].value == "Дом и Техника"
+    assert at.page_link[0].label.startswith("1. Клиентская база")
+    at.segmented_control(key="lang_choice").set_value("EN").run()
+    assert at.page_link[0].label.startswith("1. Customer base")
+    at.switch_page("pages/base.py").run()
+    assert at.title[0].value == "Customer base"
+
+
+def test_upload_guess_roles_and_load_a_cp1251_export(db, shared_samples):
+    at = app("pages/base.py")
+    data = (shared_samples / "tab_cp1251.txt").read_bytes()
+    at.file_uploader[0].upload("tab_cp1251.txt", data).run()
+    roles = {s.key: s.value for s in at.selectbox if s.key and s.key.startswith("role_")}
+    assert roles["role_customer_id"] == "Покупатель"
+    assert roles["role_date"] == "Дата документа"
+    assert roles["role_amount"] == "Сумма"
+    assert roles["role_order_id"] == "— нет —"
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value == "Загружено строк: 300 из 301; отклонено: 1."
+    shown = metrics(at)
+    assert shown["Клиенты"] == "60"
+    assert shown["Выручка"] == "527\u202f107,25 ₽"
+    rejects = at.dataframe[-1].value
+    assert list(rejects["Строка"]) == [52]
+    assert "31.02.2024" in rejects["Причина"][0]
+    assert base.summary(open_store(db), "demo").customers == 60
+
+
+def test_a_file_that_is_not_a_table_says_so_and_keeps_the_base(db):
+    at = app("pages/base.py")
+    before = metrics(at)
+    at.file_uploader[0].upload("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40).run()
+    assert not at.exception
+    assert at.error and at.error[0].value.startswith("Файл не загружен:")
+    assert metrics(at) == before
+
+
+def test_a_role_set_by_hand_is_used(db, tmp_path):
+    text = "Клиент;Дата;Сумма;Сумма со скидкой\n001;01.02.2024;100;90\n002;02.02.2024;200;150\n"
+    at = app("pages/base.py", "en")
+    at.file_uploader[0].upload("discounts.csv", text.encode("utf-8")).run()
+    at.selectbox(key="role_amount").set_value("Сумма со скидкой").run()
+    at.button[0].click().run()
+    assert at.success[0].value == "Rows loaded: 2 of 2; rejected: 0."
+    assert metrics(at)["Revenue"] == "₽240.00"
+
+
+def test_workshop_page_saves_details_and_shows_a_conflict(db):
+    store = open_store(db)
+    at = app()
+    assert at.title[0].value == "Дом и Техника"
+    at.text_input[1].set_value("Дом и Техника — Север")
+    # Someone else saves the workshop between our read and our save.
+    workshop.update(store, workshop.get(store, "demo"), "someone", name="Другое имя")
+    at.form_submit_button[0].click().run()
+    assert at.error and "Другое имя" in at.error[0].value
+    assert workshop.get(store, "demo").client == "Дом и Техника"
+    at = app()
+    at.text_input[1].set_value("Дом и Техника — Север")
+    at.form_submit_button[0].click().run()
+    assert workshop.get(store, "demo").client == "Дом и Техника — Север"
+
+
+def test_unknown_workshop_link_falls_back_to_the_demo(db):
+    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
+    at.query_params["w"] = "no-such-workshop"
+    at.run()
+    assert not at.exception
+    assert at.query_params["w"] == ["demo"] or at.query_params["w"] == "demo"
+
+
+USER_FACING = {"title", "header", "subheader", "write", "caption", "info", "error", "success", "warning",
+               "button", "metric", "markdown", "text_input", "selectbox", "expander", "toast",
+               "download_button", "file_uploader", "form_submit_button", "date_input", "text"}
+
+
+@pytest.mark.parametrize("path", ["app.py", "ui.py", *PAGE_FILES])
+def test_pages_take_every_string_from_the_translation_table(path):
+    source = (PROJECT / path).read_text(encoding="utf-8")
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    docstring_free = ast.parse(code)
+    for node in ast.walk(docstring_free):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in USER_FACING or node.func.attr == "page_link"):
+            if node.func.attr == "page_link":
+                node.args = []
+            for arg in [*node.args[:1], *(k.value for k in node.keywords if k.arg in ("label", "help"))]:
+                literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                assert not (literal and re.search(r"[A-Za-zА-Яа-я]{2}", arg.value)), \
+                    f"{path}:{node.lineno} shows a literal string: {arg.value!r}"
+    assert not re.search(r"[А-Яа-яЁё]", code.split('"""', 2)[-1]), f"{path} has Cyrillic text outside the table"

@@ -1,0 +1,185 @@
+"""The one small UI helper of the pages: the store, the language, the open workshop, cached reads.
+
+Pages import this module (never each other) and cxcore; nothing here computes a business rule.
+"""
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from cxcore import base, demo, ingest, workshop
+from cxcore.errors import CxError
+from cxcore.i18n import LANGUAGES, t
+from cxcore.ingest import Reject
+from cxcore.layout import Layout
+from cxcore.store import Store, open_store
+from cxcore.workshop import Workshop
+
+
+# The navigation: group title key → pages (file, title key, icon). app.py builds st.navigation from it,
+# and the tests render every page listed here.
+PAGES: dict[str, list[tuple[str, str, str]]] = {
+    "nav.workshop": [("pages/workshop.py", "nav.workshop", "🏠")],
+    "nav.group.day1": [("pages/base.py", "nav.base", "📊")],
+}
+
+
+@st.cache_resource
+def get_store() -> Store:
+    """The process's store; the first start creates the database and the demo workshop."""
+    store = open_store()
+    demo.ensure(store)
+    return store
+
+
+def lang() -> str:
+    if st.session_state.get("lang") not in LANGUAGES:
+        st.session_state["lang"] = st.query_params.get("lang", "ru") if st.query_params.get("lang") in LANGUAGES \
+            else "ru"
+    return st.session_state["lang"]
+
+
+def _switch_language() -> None:
+    choice = st.session_state.get("lang_choice")
+    if choice:
+        st.session_state["lang"] = choice.lower()
+        st.query_params["lang"] = choice.lower()
+
+
+def language_switch() -> None:
+    """RU | EN, one click; the choice holds for the session and rides in the link (`?lang=`)."""
+    st.segmented_control(tr("app.language"), [code.upper() for code in LANGUAGES], default=lang().upper(),
+                         key="lang_choice", on_change=_switch_language)
+
+
+def tr(key: str, **params: Any) -> str:
+    """A string of the translation table in the session's language."""
+    return t(key, lang(), **params)
+
+
+def actor() -> str:
+    """Who is writing: the participant's name once joining exists; the facilitator until then."""
+    return st.session_state.get("participant") or "facilitator"
+
+
+def current_workshop() -> Workshop:
+    """The workshop of `?w=` (or the session's choice), falling back to the demo workshop."""
+    store = get_store()
+    wanted = st.query_params.get("w") or st.session_state.get("workshop_id")
+    found = workshop.find(store, wanted) if wanted else None
+    if found is None:
+        if wanted:
+            st.toast(tr("app.no_workshop", name=wanted))
+        found = demo.ensure(store)
+    st.session_state["workshop_id"] = found.id
+    if st.query_params.get("w") != found.id:
+        st.query_params["w"] = found.id
+    return found
+
+
+def current_base_id(workshop_id: str) -> int | None:
+    return base.current_base_id(get_store(), workshop_id)
+
+
+# Cached reads are keyed by the base id: a new load is a new id, so nothing stale is ever shown.
+@st.cache_data(max_entries=64, show_spinner=False)
+def base_summary(workshop_id: str, base_id: int) -> base.BaseSummary:
+    return base.summary(get_store(), workshop_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def base_monthly(workshop_id: str, base_id: int) -> pd.DataFrame:
+    return base.monthly(get_store(), workshop_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def base_rejects(workshop_id: str, base_id: int) -> pd.DataFrame:
+    return base.rejects(get_store(), workshop_id)
+
+
+# -- loading a base from the page ------------------------------------------------------------------------
+_SEPARATOR_NAMES = {";": ";", ",": ",", "\t": "TAB", "|": "|", "spaces": "␣␣"}
+
+
+def saved_upload(uploaded) -> Path:
+    """The uploaded file on the server's disk (written once per upload; loads read it from there)."""
+    folder = Path(tempfile.gettempdir()) / "cxstudio-uploads" / uploaded.file_id
+    path = folder / Path(uploaded.name).name
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(uploaded.getbuffer())
+    return path
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def inspect_upload(path: Path, sheet: str | None) -> Layout:
+    return ingest.inspect(path, sheet=sheet)
+
+
+def layout_caption(layout: Layout) -> str:
+    return tr("base.layout", format=layout.format.upper(), encoding=layout.encoding or "—",
+              separator=_SEPARATOR_NAMES.get(layout.separator or "", "—"), header=layout.header_row or "—")
+
+
+def layout_preview(layout: Layout, rows: int = 20) -> pd.DataFrame:
+    width = len(layout.columns)
+    body = [(row + [""] * width)[:width] for row in layout.sample[:rows]]
+    return pd.DataFrame(body, columns=layout.columns)
+
+
+def rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
+    """The rejected rows with their reasons in the session's language."""
+    reasons = [Reject(int(r.row), r.reason, r.value).text(lang()) for r in rejects.itertuples()]
+    return pd.DataFrame({tr("base.col_row"): rejects["row"], tr("base.col_reason"): reasons,
+                         tr("base.col_raw"): rejects["raw"]})
+
+
+def run_load(workshop_id: str, path: Path, source_name: str, sheet: str | None, mapping: dict[str, str]) -> None:
+    """Load in a worker thread while the page shows DuckDB's progress; the outcome lands in session state."""
+    store, who, state = get_store(), actor(), {"share": 0.0, "key": "progress.reading"}
+
+    def work() -> None:
+        try:
+            state["report"] = ingest.load(store, path, workshop_id=workshop_id, sheet=sheet, mapping=mapping,
+                                          actor=who, source_name=source_name,
+                                          progress=lambda share, key: state.update(share=share, key=key))
+        except CxError as error:
+            state["error"] = error
+
+    bar = st.progress(0.0, text=tr("progress.reading"))
+    worker = threading.Thread(target=work, name="cx-load", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        bar.progress(state["share"], text=tr(state["key"]))
+        worker.join(0.2)
+    bar.empty()
+    st.session_state["load_report"] = state.get("report")
+    st.session_state["load_error"] = state["error"].message(lang()) if "error" in state else None
+
+
+# -- versioned forms ---------------------------------------------------------------------------------------
+def form_version(form: str, version: int, fields: tuple[str, ...]) -> int:
+    """The record version an open form is based on: the one its widgets were filled from.
+
+    Widgets keyed `form.field` keep what the user typed across reruns; the version is fixed when they
+    are (re)filled from the record, so a save after someone else's change is refused as a conflict.
+    """
+    if any(f"{form}.{name}" not in st.session_state for name in fields):
+        st.session_state[f"{form}.version"] = version
+    return st.session_state[f"{form}.version"]
+
+
+def form_saved(form: str, fields: tuple[str, ...]) -> None:
+    """Forget the form's widgets so that they refill from the saved record."""
+    for name in (*fields, "version"):
+        st.session_state.pop(f"{form}.{name}", None)
+
+
+def form_conflicted(form: str, version: int) -> None:
+    """The user has now been shown the other change: a second save is a deliberate overwrite."""
+    st.session_state[f"{form}.version"] = version
