@@ -8,10 +8,11 @@ st.set_page_config(page_title="CX Journey Studio", page_icon="🧭", layout="wid
 with st.sidebar:
     ui.language_switch()
 
-ui.current_workshop()
-pages = {
-    ui.tr(group): [st.Page(path, title=ui.tr(title), icon=icon, default=(path == "pages/workshop.py"))
-                   for path, title, icon in entries]
-    for group, entries in ui.PAGES.items()
-}
-st.navigation(pages).run()
+with ui.app_run():
+    ui.current_workshop()
+    pages = {
+        ui.tr(group): [st.Page(path, title=ui.tr(title), icon=icon, default=(path == "pages/workshop.py"))
+                       for path, title, icon in entries]
+        for group, entries in ui.PAGES.items()
+    }
+    st.navigation(pages).run()

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 import streamlit as st
@@ -24,9 +25,35 @@ from cxcore.workshop import Workshop
 # The navigation: group title key → pages (file, title key, icon). app.py builds st.navigation from it,
 # and the tests render every page listed here.
 PAGES: dict[str, list[tuple[str, str, str]]] = {
-    "nav.workshop": [("pages/workshop.py", "nav.workshop", "🏠")],
-    "nav.group.day1": [("pages/base.py", "nav.base", "📊")],
+    "nav.workshop": [("pages/workshop.py", "nav.workshop", ":material/home:")],
+    "nav.group.day1": [("pages/base.py", "nav.base", ":material/groups:")],
 }
+
+
+_routing = threading.local()
+
+
+@contextmanager
+def app_run() -> Iterator[None]:
+    """Marks a script run that went through app.py (and so through st.navigation)."""
+    _routing.active = True
+    try:
+        yield
+    finally:
+        _routing.active = False
+
+
+def _through_app() -> None:
+    """Run the page through app.py even when the URL named it in a fresh server process.
+
+    Streamlit's legacy `pages/` mode runs `pages/x.py` directly on a new server's first request for
+    `/x` (no navigation, no language switch) until some run calls st.navigation; a rerun fixes the mode.
+    """
+    if not getattr(_routing, "active", False):
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 @st.cache_resource
@@ -69,6 +96,7 @@ def actor() -> str:
 
 def current_workshop() -> Workshop:
     """The workshop of `?w=` (or the session's choice), falling back to the demo workshop."""
+    _through_app()
     store = get_store()
     wanted = st.query_params.get("w") or st.session_state.get("workshop_id")
     found = workshop.find(store, wanted) if wanted else None

@@ -31,6 +31,13 @@ class BaseSummary:
     date_min: date | None
     date_max: date | None
 
+    @property
+    def months(self) -> int:
+        """Calendar months the base spans, first and last included."""
+        if self.date_min is None or self.date_max is None:
+            return 0
+        return (self.date_max.year - self.date_min.year) * 12 + self.date_max.month - self.date_min.month + 1
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("loaded_at", "date_min", "date_max"):

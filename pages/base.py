@@ -57,23 +57,25 @@ if base_id is None:
     st.stop()
 summary = ui.base_summary(current.id, base_id)
 st.caption(ui.tr("base.source", source=summary.source_name, at=fmt_date(summary.loaded_at, lang),
-                 by=summary.loaded_by))
-cells = st.columns(5)
+                 by=summary.loaded_by, rows=fmt_number(summary.rows_loaded, lang),
+                 first=fmt_date(summary.date_min, lang), last=fmt_date(summary.date_max, lang)))
+cells = st.columns(4)
 cells[0].metric(ui.tr("base.customers"), fmt_number(summary.customers, lang))
 cells[1].metric(ui.tr("base.orders"), fmt_number(summary.orders, lang))
 cells[2].metric(ui.tr("base.revenue"), fmt_money(summary.revenue, lang))
-cells[3].metric(ui.tr("base.period"), f"{fmt_date(summary.date_min, lang)} – {fmt_date(summary.date_max, lang)}")
-cells[4].metric(ui.tr("base.rows"), fmt_number(summary.rows_loaded, lang))
+cells[3].metric(ui.tr("base.period"), ui.tr("base.months", n=summary.months))
 
-monthly = ui.base_monthly(current.id, base_id).rename(columns={
-    "month": ui.tr("base.month"), "revenue": ui.tr("base.revenue"), "active_customers": ui.tr("base.active")})
-month, revenue, active = ui.tr("base.month"), ui.tr("base.revenue"), ui.tr("base.active")
+month, revenue, active = ui.tr("base.month"), ui.tr("base.revenue_m"), ui.tr("base.active")
+monthly = ui.base_monthly(current.id, base_id)
+monthly = monthly.assign(revenue=monthly["revenue"] / 1e6).rename(
+    columns={"month": month, "revenue": revenue, "active_customers": active})
 bars = alt.Chart(monthly).mark_bar(color="#9EC3E6").encode(
-    x=alt.X(f"{month}:T", title=None), y=alt.Y(f"{revenue}:Q", title=revenue),
-    tooltip=[alt.Tooltip(f"{month}:T", format="%m.%Y"), alt.Tooltip(f"{revenue}:Q", format=",.0f"),
+    x=alt.X(f"{month}:T", title=None, axis=alt.Axis(format="%m.%Y" if lang == "ru" else "%b %Y")),
+    y=alt.Y(f"{revenue}:Q", title=revenue),
+    tooltip=[alt.Tooltip(f"{month}:T", format="%m.%Y"), alt.Tooltip(f"{revenue}:Q", format=".1f"),
              alt.Tooltip(f"{active}:Q", format=",")])
 line = alt.Chart(monthly).mark_line(color="#0B5FA5", strokeWidth=3, point=True).encode(
-    x=f"{month}:T", y=alt.Y(f"{active}:Q", title=active))
+    x=f"{month}:T", y=alt.Y(f"{active}:Q", title=active, scale=alt.Scale(zero=True)))
 st.subheader(ui.tr("base.chart_title"))
 st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
 

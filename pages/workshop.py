@@ -20,7 +20,7 @@ else:
     summary = ui.base_summary(current.id, base_id)
     st.success(ui.tr("workshop.base_loaded", source=summary.source_name, customers=fmt_number(summary.customers, lang),
                      rows=fmt_number(summary.rows_loaded, lang), at=fmt_date(summary.loaded_at, lang)))
-st.page_link("pages/base.py", label=ui.tr("workshop.step1"), icon="📊")
+st.page_link("pages/base.py", label=ui.tr("workshop.step1"), icon=":material/groups:")
 
 form = f"workshop-{current.id}"
 seen = ui.form_version(form, current.version, workshop.EDITABLE)

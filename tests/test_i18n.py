@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cxcore.i18n import STRINGS, fmt_date, fmt_money, fmt_number, t
+from cxcore.i18n import STRINGS, fmt_date, fmt_money, fmt_month, fmt_number, t
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -50,8 +50,11 @@ def test_t_fills_placeholders_and_shows_unknown_keys():
 def test_numbers_money_and_dates_in_each_language():
     assert fmt_number(1234567.891, "ru", 2) == "1\u202f234\u202f567,89"
     assert fmt_number(1234567.891, "en", 2) == "1,234,567.89"
-    assert fmt_money(1892365245.76, "ru") == "1\u202f892,4 млн ₽"
-    assert fmt_money(1892365245.76, "en") == "₽1,892.4 M"
+    assert fmt_money(1892365245.76, "ru") == "1,89 млрд ₽"
+    assert fmt_money(1892365245.76, "en") == "₽1.89 bn"
+    assert fmt_money(12345678, "ru") == "12,3 млн ₽"
+    assert fmt_month(date(2023, 6, 1), "ru") == "06.2023"
+    assert fmt_month(date(2023, 6, 1), "en") == "2023-06"
     assert fmt_money(527107.25, "ru") == "527\u202f107,25 ₽"
     assert fmt_date(date(2025, 11, 30), "ru") == "30.11.2025"
     assert fmt_date(None, "en") == "—"
