@@ -62,12 +62,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "base.summary": ("Текущая база", "Current base"),
     "base.none": ("В этом воркшопе ещё нет базы клиентов. Загрузите файл выше.",
                   "This workshop has no customer base yet. Load a file above."),
-    "base.source": ("Источник: {source}, загружен {at} ({by}).", "Source: {source}, loaded {at} ({by})."),
+    "base.source": ("Источник: {source}, загружен {at} ({by}); {rows} строк с {first} по {last}.",
+                    "Source: {source}, loaded {at} ({by}); {rows} rows from {first} to {last}."),
+    "base.months": ("{n} мес.", "{n} months"),
+    "base.revenue_m": ("Выручка, млн ₽", "Revenue, ₽ M"),
     "base.customers": ("Клиенты", "Customers"),
     "base.orders": ("Заказы", "Orders"),
     "base.revenue": ("Выручка", "Revenue"),
     "base.period": ("Период", "Period"),
-    "base.rows": ("Строки", "Rows"),
     "base.chart_title": ("Выручка и активные клиенты по месяцам", "Monthly revenue and active customers"),
     "base.month": ("Месяц", "Month"),
     "base.active": ("Активные клиенты", "Active customers"),
@@ -156,13 +158,17 @@ def fmt_number(value: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals
     return text
 
 
+_SCALES = ((1e9, "млрд", "bn", 2), (1e6, "млн", "M", 1))
+
+
 def fmt_money(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    """Roubles in millions when large: '1 892,4 млн ₽' / '₽1,892.4 M'."""
+    """Roubles, short when large: '1,89 млрд ₽' / '₽1.89 bn', '12,3 млн ₽'; exact below a million."""
     if value is None:
         return "—"
-    if abs(value) >= 1e6:
-        number = fmt_number(value / 1e6, lang, 1)
-        return f"{number} млн ₽" if lang == "ru" else f"₽{number} M"
+    for scale, ru, en, decimals in _SCALES:
+        if abs(value) >= scale:
+            number = fmt_number(value / scale, lang, decimals)
+            return f"{number} {ru} ₽" if lang == "ru" else f"₽{number} {en}"
     number = fmt_number(value, lang, 2)
     return f"{number} ₽" if lang == "ru" else f"₽{number}"
 
