@@ -35,7 +35,7 @@ if uploaded is not None:
             guessed = layout.mapping.get(role)
             choice = columns[i % 4].selectbox(ui.tr("base.role_for", role=ui.tr(f"role.{role}")), options,
                                               index=options.index(guessed) if guessed in options else 0,
-                                              key=f"role_{role}")
+                                              key=f"role.{uploaded.file_id}.{role}")
             mapping[role] = "" if choice == none else choice
         st.caption(ui.tr("base.replaces"))
         if st.button(ui.tr("base.load"), type="primary"):

@@ -127,11 +127,11 @@ def test_upload_guess_roles_and_load_a_cp1251_export(db, shared_samples):
     at = app("pages/base.py")
     data = (shared_samples / "tab_cp1251.txt").read_bytes()
     at.file_uploader[0].upload("tab_cp1251.txt", data).run()
-    roles = {s.key: s.value for s in at.selectbox if s.key and s.key.startswith("role_")}
-    assert roles["role_customer_id"] == "Покупатель"
-    assert roles["role_date"] == "Дата документа"
-    assert roles["role_amount"] == "Сумма"
-    assert roles["role_order_id"] == "— нет —"
+    roles = {s.label: s.value for s in at.selectbox}
+    assert roles["Колонка для роли «Клиент (ID)»"] == "Покупатель"
+    assert roles["Колонка для роли «Дата»"] == "Дата документа"
+    assert roles["Колонка для роли «Сумма»"] == "Сумма"
+    assert roles["Колонка для роли «Номер заказа»"] == "— нет —"
     at.button[0].click().run()
     assert not at.exception
     assert at.success[0].value == "Загружено строк: 300 из 301; отклонено: 1."
@@ -157,7 +157,8 @@ def test_a_role_set_by_hand_is_used(db, tmp_path):
     text = "Клиент;Дата;Сумма;Сумма со скидкой\n001;01.02.2024;100;90\n002;02.02.2024;200;150\n"
     at = app("pages/base.py", "en")
     at.file_uploader[0].upload("discounts.csv", text.encode("utf-8")).run()
-    at.selectbox(key="role_amount").set_value("Сумма со скидкой").run()
+    amount = next(s for s in at.selectbox if s.label == "Column for the role “Amount”")
+    amount.set_value("Сумма со скидкой").run()
     at.button[0].click().run()
     assert at.success[0].value == "Rows loaded: 2 of 2; rejected: 0."
     assert metrics(at)["Revenue"] == "₽240.00"
