@@ -122,10 +122,14 @@ def load(store: Store, path: Path | str, *, workshop_id: str | None = None, work
         try:
             return _load(store, path, text_path, layout, workshop_id, workshop_name, actor, source_name, progress)
         except StoreError as error:
-            if layout.format == "text" and "unicode" in str(error.params.get("detail", "")).lower():
-                with _transcoded(path, None) as mixed:  # a UTF-8 file with lines in another encoding
-                    return _load(store, path, mixed, layout, workshop_id, workshop_name, actor, source_name,
-                                 progress)
+            if layout.format != "text":
+                raise _read_error(error) from None
+    # DuckDB refuses a text file whose lines end in different ways (CRLF and LF, a stray CR) or a UTF-8
+    # file with lines in another encoding; read it again from a copy made plain line by line.
+    with _normalised(path, layout.encoding) as plain:
+        try:
+            return _load(store, path, plain, layout, workshop_id, workshop_name, actor, source_name, progress)
+        except StoreError as error:
             raise _read_error(error) from None
 
 
@@ -194,8 +198,11 @@ _TEXT_SOURCE = """
         FROM read_csv($path, columns = {{'line': 'VARCHAR'}}, header = false, delim = $no_delimiter,
                       quote = '', escape = '', comment = '', max_line_size = $max_line)
     )
-    WHERE ln > $header_row AND trim(coalesce(line, '')) <> ''
+    WHERE ln > $header_row AND regexp_matches(line, $content)
 """
+# A line is blank (not a row) unless it holds something besides spaces, quotes and separators: the
+# ";;;" lines of 1C and Excel exports are as empty as an empty line.
+_CONTENT = {";": r'[^\s";]', ",": r'[^\s",]', "\t": r'[^\s"]', "|": r'[^\s"|]', layouts.SPACES: r"\S"}
 
 
 def _source(tx: Tx, layout: Layout, path: Path, text_path: Path | None,
@@ -206,7 +213,7 @@ def _source(tx: Tx, layout: Layout, path: Path, text_path: Path | None,
         fields = ("string_split_regex(trim(line), '\\s{2,}')" if layout.separator == layouts.SPACES
                   else "cx_split(line, $separator, $field_pattern)")
         params = {"path": str(text_path), "no_delimiter": _NO_DELIMITER, "max_line": MAX_LINE_BYTES,
-                  "header_row": layout.header_row}
+                  "header_row": layout.header_row, "content": _CONTENT[layout.separator]}
         if layout.separator != layouts.SPACES:
             params.update(separator=layout.separator, field_pattern=_FIELD_PATTERN[layout.separator])
         return _TEXT_SOURCE.format(fields=fields), params
@@ -254,26 +261,46 @@ def _text_source(layout: Layout, path: Path) -> Iterator[Path | None]:
 
 
 @contextmanager
-def _transcoded(path: Path, encoding: str | None) -> Iterator[Path]:
-    """A UTF-8 copy of `path`; with no encoding given, each line is UTF-8 if it can be, else cp1251."""
+def _transcoded(path: Path, encoding: str) -> Iterator[Path]:
+    """A UTF-8 copy of `path`, decoded in large chunks."""
     folder = Path(tempfile.mkdtemp(prefix="cx-ingest-"))
     copy = folder / "utf8.txt"
     try:
         with open(path, "rb") as raw, open(copy, "wb") as out:
-            if encoding:
-                decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-                while chunk := raw.read(1 << 22):
-                    out.write(decoder.decode(chunk).encode("utf-8"))
-                out.write(decoder.decode(b"", final=True).encode("utf-8"))
-            else:
-                for line in raw:
-                    try:
-                        out.write(line.decode("utf-8").encode("utf-8"))
-                    except UnicodeDecodeError:
-                        out.write(line.decode("cp1251", errors="replace").encode("utf-8"))
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+            while chunk := raw.read(1 << 22):
+                out.write(decoder.decode(chunk).encode("utf-8"))
+            out.write(decoder.decode(b"", final=True).encode("utf-8"))
         yield copy
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _normalised(path: Path, encoding: str | None) -> Iterator[Path]:
+    """A UTF-8 copy of `path` with every line ending in LF; a stray CR inside a line becomes a space, so
+    lines stay where the layout counted them. A UTF-8 file is read line by line, a line that is not
+    UTF-8 as cp1251."""
+    folder = Path(tempfile.mkdtemp(prefix="cx-ingest-"))
+    copy = folder / "plain.txt"
+    try:
+        with open(copy, "w", encoding="utf-8", newline="\n") as out:
+            for line in _lines(path, encoding):
+                out.write(line.rstrip("\r\n").replace("\r", " ") + "\n")
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _lines(path: Path, encoding: str | None) -> Iterator[str]:
+    """The lines of a text file, split at LF only (as the layout splits them)."""
+    if encoding in (None, "utf-8", "utf-8-sig"):
+        with open(path, "rb") as raw:
+            for number, line in enumerate(raw):
+                yield layouts.decode_mixed(line.removeprefix(b"\xef\xbb\xbf") if number == 0 else line)
+    else:
+        with open(path, encoding=encoding, errors="replace", newline="\n") as text:
+            yield from text
 
 
 # -- the one pass: split, parse, judge, insert -------------------------------------------------------------
@@ -284,7 +311,7 @@ cells AS (
     SELECT row_no, raw, len(f) AS n_fields,
            CASE WHEN len(f) > $width THEN len(list_filter(f[$width + 1:], lambda x: trim(x) <> '')) ELSE 0 END
                AS n_extra,
-           cx_is_total(f[1]) OR cx_is_total({customer_id}) AS is_total,
+           cx_is_total(cx_first_filled(f)) OR cx_is_total({customer_id}) AS is_total,
            nullif(trim({customer_id}), '') AS customer_id,
            nullif(trim({date}), '') AS date_text,
            nullif(trim({amount}), '') AS amount_text,
@@ -301,8 +328,8 @@ parsed AS (
 ),
 judged AS (
     SELECT *, CASE
+        WHEN is_total THEN 'totals'  -- first: a totals line often has fewer fields than the rows
         WHEN n_fields < $needed OR n_extra > 0 THEN 'broken_line'
-        WHEN is_total THEN 'totals'
         WHEN customer_id IS NULL THEN 'no_customer'
         WHEN date_text IS NULL THEN 'no_date'
         WHEN order_date IS NULL THEN 'bad_date'
@@ -314,12 +341,12 @@ judged AS (
 )
 SELECT $base_id AS base_id, row_no, customer_id, order_id, order_date, amount_value AS amount,
        channel, product, region, cx_money(quantity_text) AS quantity, reject_reason,
-       CASE reject_reason
+       left(CASE reject_reason
            WHEN 'broken_line' THEN CAST(n_fields AS VARCHAR)
            WHEN 'bad_date' THEN date_text
            WHEN 'implausible_date' THEN date_text
            WHEN 'bad_amount' THEN amount_text
-       END AS reject_value,
+       END, 100) AS reject_value,
        CASE WHEN reject_reason IS NOT NULL THEN left(raw, 500) END AS raw
 FROM judged
 """

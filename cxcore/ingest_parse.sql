@@ -24,9 +24,13 @@ CREATE OR REPLACE TEMP MACRO cx_money_slow(t) AS CASE
 END;
 
 -- The fast path takes plain numbers (with a decimal comma too); only the rest pays for cleaning.
--- NaN and infinity pass here and are refused by the loader.
-CREATE OR REPLACE TEMP MACRO cx_money(s) AS
-    coalesce(try_cast(replace(s, ',', '.') AS DOUBLE), cx_money_slow(cx_money_text(s)));
+-- NaN and infinity pass here and are refused by the loader. The cleaned text is bound once through a
+-- one-element list: a macro argument is pasted wherever it is used, and cx_money_slow(cx_money_text(s))
+-- pasted the regexp some forty times (slow to plan and to run).
+CREATE OR REPLACE TEMP MACRO cx_money(s) AS coalesce(
+    try_cast(replace(s, ',', '.') AS DOUBLE),
+    list_transform([cx_money_text(s)], lambda t: cx_money_slow(t))[1]
+);
 
 -- A date written in one of `fmts` (time of day ignored), or an Excel serial day number.
 CREATE OR REPLACE TEMP MACRO cx_date(s, fmts) AS coalesce(
@@ -38,6 +42,13 @@ CREATE OR REPLACE TEMP MACRO cx_date(s, fmts) AS coalesce(
 -- A totals line ("Итого", "Всего", "Total") is never a customer.
 CREATE OR REPLACE TEMP MACRO cx_is_total(s) AS
     regexp_matches(lower(coalesce(s, '')), '^\s*(итог|всего|total\b|grand total)');
+
+-- The first cell of a row that holds something: the label of a totals line may stand in any column
+-- (";Итого:;1 500,00"), but it is the first thing on the line.
+CREATE OR REPLACE TEMP MACRO cx_first_filled(f) AS CASE
+    WHEN trim(f[1]) <> '' THEN f[1]
+    ELSE list_filter(f, lambda x: trim(x) <> '')[1]
+END;
 
 -- A line split at `sep`, honouring double quotes; `pattern` captures one field after a separator.
 CREATE OR REPLACE TEMP MACRO cx_split(line, sep, pattern) AS CASE

@@ -5,6 +5,7 @@ Everything here looks at a small head of the file in Python; the rows themselves
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import zipfile
@@ -107,32 +108,68 @@ def _is_serial(text: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{5}(\.[0-9]+)?", text.strip())) and 20000 <= float(text) <= 80000
 
 
+def _is_code(text: str) -> bool:
+    return bool(re.fullmatch(r"0[0-9]+", text.strip()))
+
+
 def date_formats(values: list[str]) -> list[str]:
     """Candidate formats, best fit to the sample first; never both day-first and month-first slashes."""
     counts = {fmt: sum(_parses(v, fmt) for v in values if v) for fmt in DATE_FORMATS}
     ranked = sorted(DATE_FORMATS, key=lambda fmt: -counts[fmt])
     loser = "%d/%m/%Y" if counts["%m/%d/%Y"] > counts["%d/%m/%Y"] else "%m/%d/%Y"
-    return [fmt for fmt in ranked if fmt != loser]
+    chosen = [fmt for fmt in ranked if fmt != loser]
+    # DuckDB reads "01.02.24" with %Y as the year 24: a two-digit-year format goes just before its
+    # four-digit twin, which loses nothing by it ("01.02.2024" does not fit %y).
+    for short in [fmt for fmt in chosen if "%y" in fmt]:
+        chosen.remove(short)
+        chosen.insert(chosen.index(short.replace("%y", "%Y")), short)
+    return chosen
 
 
 # -- text files -------------------------------------------------------------------------------------------
 def detect_encoding(head: bytes) -> str:
+    """The encoding of a text file from its head; mostly-UTF-8 with a few cp1251 lines counts as UTF-8
+    (the loader reads such lines one by one)."""
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     cut = head.rfind(b"\n") if len(head) >= SAMPLE_BYTES else len(head)
+    body = head[: cut if cut > 0 else len(head)]
     try:
-        head[: cut if cut > 0 else len(head)].decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(body)  # a character cut by the sample is no error
         return "utf-8"
     except UnicodeDecodeError:
-        return "cp1251"
+        pass
+    utf8 = other = 0
+    for line in body.split(b"\n"):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                utf8 += 1
+            except UnicodeDecodeError:
+                other += 1
+    return "utf-8" if utf8 > other else "cp1251"
+
+
+def decode_mixed(data: bytes) -> str:
+    """UTF-8 line by line; a line that is not UTF-8 is read as cp1251."""
+    lines = []
+    for line in data.split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1251", errors="replace"))
+    return "\n".join(lines)
 
 
 def split_line(line: str, separator: str) -> list[str]:
     if separator == SPACES:
         return re.split(r"\s{2,}", line.strip())
-    return next(csv.reader([line], delimiter=separator), [])
+    try:
+        return next(csv.reader([line], delimiter=separator), [])
+    except csv.Error:  # a field over the csv module's size limit: split plainly, it is no header anyway
+        return line.split(separator)
 
 
 def _looks_like_header(cells: list[str], width: int) -> bool:
@@ -166,13 +203,39 @@ def _text_lines(path: Path) -> tuple[str, list[str]]:
     if not head.strip():
         raise IngestError("ingest.empty_file")
     encoding = detect_encoding(head)
-    text = head.decode(encoding, errors="replace")
+    text = decode_mixed(head) if encoding == "utf-8" else head.decode(encoding, errors="replace")
     if encoding != "utf-16" and "\x00" in text:
         raise IngestError("ingest.binary")
-    lines = [line.rstrip("\r") for line in text.split("\n")]
+    lines = [line.rstrip("\r").replace("\r", " ") for line in text.split("\n")]  # as the loader reads them
     if len(head) >= SAMPLE_BYTES and len(lines) > 1:
         lines.pop()  # the last line of the sample may be cut
     return encoding, lines
+
+
+def _find_header(rows: list[list[str]], n_cols: int) -> int | None:
+    """Index of the header row: of the rows that look like one, the first that names the most roles.
+
+    Title rows above a header ("Организация:;ООО Ромашка", "Период:;01.01.2024 - 31.03.2024", merged
+    title cells) can look like a header or like data too; the header is the row whose names reveal roles.
+    With no row naming a role, the first header-like row before any data row is the header.
+    """
+    best: tuple[int, int] | None = None  # (roles named, index)
+    first: int | None = None
+    seen_data = False
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if _looks_like_header(row, n_cols):
+            named = len(roles.guess(row))
+            if best is None or named > best[0]:
+                best = (named, i)
+            if first is None and not seen_data:
+                first = i
+        elif len(row) == n_cols and sum(1 for c in row if c.strip()) >= 2:
+            seen_data = True
+            if best is not None and best[0] > 0:
+                break  # the header is above the data
+    if best is not None and best[0] > 0:
+        return best[1]
+    return first
 
 
 def _grid_layout(rows: list[list[str]], first_row_no: int, **extra: Any) -> Layout:
@@ -181,13 +244,7 @@ def _grid_layout(rows: list[list[str]], first_row_no: int, **extra: Any) -> Layo
     if not lengths:
         raise IngestError("ingest.not_a_table")
     n_cols = lengths.most_common(1)[0][0]
-    header_at = None
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if _looks_like_header(row, n_cols):
-            header_at = i
-            break
-        if len(row) == n_cols and sum(1 for c in row if c.strip()) >= 2:
-            break  # data before any header: the file has no header row
+    header_at = _find_header(rows, n_cols)
     if header_at is None:
         start = next(i for i, r in enumerate(rows) if len(r) == n_cols and sum(1 for c in r if c.strip()) >= 2)
         columns = [f"#{i + 1}" for i in range(n_cols)]
@@ -230,7 +287,8 @@ def _with_roles(layout: Layout) -> Layout:
             free.remove(found[0])
     if "amount" not in layout.mapping:
         numeric = [c for c in free if share(c, lambda v: parse_number(v) is not None) >= 0.8]
-        numeric.sort(key=lambda c: -share(c, lambda v: (parse_number(v) or 0) % 1 != 0))
+        # Codes with leading zeros ("0000021") are ids, not money; then prefer a column with kopecks.
+        numeric.sort(key=lambda c: (share(c, _is_code), -share(c, lambda v: (parse_number(v) or 0) % 1 != 0)))
         if numeric:
             layout.mapping["amount"] = numeric[0]
             free.remove(numeric[0])

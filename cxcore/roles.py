@@ -9,12 +9,14 @@ ROLES = REQUIRED + OPTIONAL
 
 # Normalised header names per role, most specific first. Exact matches win over prefix matches,
 # prefix matches over "contains" matches, so "Дата документа" is a date and "Номер документа" an order.
+# Between two equally good matches the synonym listed first wins: a file with both "Клиент" (a name)
+# and "Код клиента" takes the code, since names repeat and codes do not.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "customer_id": (
-        "код клиента", "id клиента", "клиент id", "клиент", "покупатель", "код покупателя", "контрагент",
-        "код контрагента", "номер клиента", "номер карты", "карта клиента", "карта", "абонент", "гость",
-        "customer id", "customer", "customerid", "cust id", "client id", "client", "clientid", "buyer",
+        "код клиента", "id клиента", "клиент id", "код покупателя", "код контрагента", "номер клиента",
+        "номер карты", "карта клиента", "customer id", "customerid", "cust id", "client id", "clientid",
         "user id", "userid", "member id", "account id", "contact id", "card number",
+        "клиент", "покупатель", "контрагент", "карта", "абонент", "гость", "customer", "client", "buyer",
     ),
     "date": (
         "дата", "дата продажи", "дата заказа", "дата документа", "дата покупки", "дата чека",
@@ -54,17 +56,22 @@ def normalise(header: object) -> str:
     return re.sub(r"\s+", " ", text).strip(" -")
 
 
-def _score(role: str, name: str) -> int:
-    """How well a normalised header name fits a role: 3 exact, 2 prefix, 1 contains, 0 not at all."""
-    best = 0
-    for synonym in SYNONYMS[role]:
+def _score(role: str, name: str) -> tuple[int, int]:
+    """How well a normalised header name fits a role: 3 exact, 2 prefix, 1 contains, 0 not at all;
+    with the rank of the synonym that matched (0 = the most specific)."""
+    best, best_rank = 0, len(SYNONYMS[role])
+    for rank, synonym in enumerate(SYNONYMS[role]):
         if name == synonym:
-            return 3
+            return 3, rank
         if name.startswith(synonym + " "):
-            best = max(best, 2)
+            score = 2
         elif len(synonym) > 3 and re.search(rf"\b{re.escape(synonym)}\b", name):
-            best = max(best, 1)
-    return best
+            score = 1
+        else:
+            score = 0
+        if score > best:
+            best, best_rank = score, rank
+    return best, best_rank
 
 
 def guess(headers: list[str]) -> dict[str, str]:
@@ -73,13 +80,14 @@ def guess(headers: list[str]) -> dict[str, str]:
     candidates = []
     for role in ROLES:
         for index, name in enumerate(names):
-            score = _score(role, name)
+            score, rank = _score(role, name)
             if score:
-                # Ties: prefer the role listed first (required roles), then the leftmost column.
-                candidates.append((-score, ROLES.index(role), index, role))
+                # Ties: prefer the role listed first (required roles), the more specific synonym, then
+                # the leftmost column.
+                candidates.append((-score, ROLES.index(role), rank, index, role))
     mapping: dict[str, str] = {}
     used: set[int] = set()
-    for _, _, index, role in sorted(candidates):
+    for *_, index, role in sorted(candidates):
         if role not in mapping and index not in used:
             mapping[role] = headers[index]
             used.add(index)
