@@ -44,7 +44,7 @@ COPY (
 """
 
 # The baseline: DuckDB alone, every setting left at its default.
-_BASELINE = ("import duckdb, sys; con = duckdb.connect(sys.argv[2]); "
+_BASELINE = ("import duckdb, sys; con = duckdb.connect(sys.argv[2]); con.execute('SET enable_progress_bar = false'); "
              "con.execute('CREATE TABLE t AS SELECT * FROM read_csv(?)', [sys.argv[1]]); "
              "print(con.execute('SELECT count(*) FROM t').fetchone()[0])")
 

@@ -7,6 +7,7 @@ a file of tens of millions of rows never sits in pandas.
 from __future__ import annotations
 
 import codecs
+import re
 import shutil
 import tempfile
 import threading
@@ -15,16 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-import pandas as pd
 
 from cxcore import layout as layouts
 from cxcore import roles, workshop
 from cxcore.errors import IngestError, StoreError
 from cxcore.i18n import t
 from cxcore.layout import Layout
-from cxcore.store import Store, Tx, quote_ident
+from cxcore.store import Store, Tx, literal, quote_ident
+
+if TYPE_CHECKING:  # pandas costs ~0.7 s to import: only where a frame is really made
+    import pandas as pd
 
 MAX_REJECTS_REPORTED = 100
 MAX_LINE_BYTES = 8 << 20
@@ -135,27 +138,47 @@ def load(store: Store, path: Path | str, *, workshop_id: str | None = None, work
 
 def _load(store: Store, path: Path, text_path: Path | None, layout: Layout, workshop_id: str | None,
           workshop_name: str | None, actor: str, source_name: str, progress: Progress | None) -> LoadReport:
+    """Two transactions: the rows go in under a new base id that nothing points to yet, then a short one
+    settles the rejects and makes the base the workshop's. A load that fails, or a process killed midway,
+    leaves rows that no base points to: they are discarded here, or when the store next opens.
+
+    (One transaction would do the same, but DuckDB makes a commit that deleted from rows inserted in the
+    same transaction rewrite them all: 10 s and a gigabyte more for 10M rows.)
+    """
     lock_key = f"base:{workshop_id or workshop_name}"
-    with store.bulk_write(lock_key, actor) as tx:
-        if workshop_id is None:
-            workshop_id = workshop.insert(tx, workshop_name or source_name).id
-        tx.script(resources.files("cxcore").joinpath("ingest_parse.sql").read_text(encoding="utf-8"))
-        base_id = tx.one("SELECT nextval('base_seq')")[0]
-        source_sql, params = _source(tx, layout, path, text_path, progress)
-        sql, more = _insert_sql(layout, source_sql)
-        _run_watched(tx, sql, {**params, **more, "base_id": base_id}, progress)
-        _say(progress, 0.95, "progress.checking")
-        report = _settle(tx, base_id, workshop_id, layout, source_name)
-        _say(progress, 1.0, "progress.done")
-        return report
+    with store.exclusive(lock_key):
+        base_id = store.query_one("SELECT nextval('base_seq')")[0]
+        try:
+            with store.bulk_write(lock_key, actor) as tx:
+                tx.script(resources.files("cxcore").joinpath("ingest_parse.sql").read_text(encoding="utf-8"))
+                source_sql, params = _source(tx, layout, path, text_path, progress)
+                sql, more = _insert_sql(layout, source_sql)
+                _run_watched(tx, sql, {**params, **more, "base_id": base_id}, progress)
+            _say(progress, 0.95, "progress.checking")
+            with store.bulk_write(lock_key, actor) as tx:
+                if workshop_id is None:
+                    workshop_id = workshop.insert(tx, workshop_name or source_name).id
+                report = _settle(tx, base_id, workshop_id, layout, source_name, text_path)
+        except BaseException:
+            store.discard_orphan_rows(base_id)
+            raise
+    _say(progress, 1.0, "progress.done")
+    return report
 
 
-def _settle(tx: Tx, base_id: int, workshop_id: str, layout: Layout, source_name: str) -> LoadReport:
+def _settle(tx: Tx, base_id: int, workshop_id: str, layout: Layout, source_name: str,
+            text_path: Path | None) -> LoadReport:
     """Move the rejected rows aside, check that something loaded, and make the new base the workshop's."""
-    tx.execute("""
-        INSERT INTO base_rejects (base_id, row_no, reason, value, raw)
-        SELECT base_id, row_no, reject_reason, reject_value, raw
-        FROM base_rows WHERE base_id = ? AND reject_reason IS NOT NULL""", [base_id])
+    if layout.format != "text":
+        tx.execute("""
+            INSERT INTO base_rejects (base_id, row_no, reason, value, raw)
+            SELECT base_id, row_no, reject_reason, reject_value, left(raw, 500)
+            FROM base_rows WHERE base_id = ? AND reject_reason IS NOT NULL""", [base_id])
+    elif _stray_lines(tx, base_id, layout):
+        # Number the rejected lines in one more (cheap, ordered) pass; the title and header lines, which
+        # the load pass judged too, fall away here as line numbers up to the header's.
+        tx.execute(_NUMBER_REJECTS, {**_lines_params(text_path), "base_id": base_id,
+                                     "header_row": layout.header_row})
     tx.execute("DELETE FROM base_rows WHERE base_id = ? AND reject_reason IS NOT NULL", [base_id])
     loaded, customers, revenue, date_min, date_max = tx.one("""
         SELECT count(*), count(DISTINCT customer_id), coalesce(round(sum(amount), 2), 0),
@@ -190,33 +213,55 @@ def _settle(tx: Tx, base_id: int, workshop_id: str, layout: Layout, source_name:
     return report
 
 
+def _stray_lines(tx: Tx, base_id: int, layout: Layout) -> bool:
+    """Whether the load pass rejected anything besides the title and header lines, each seen once."""
+    pattern = re.compile(_CONTENT[layout.separator], re.ASCII)  # as RE2 reads \s
+    head = [line for line in layout.head if pattern.search(line)]
+    others, in_head = tx.one("""
+        SELECT count(*) FILTER (WHERE NOT list_contains($head, raw)), count(*) FILTER (WHERE list_contains($head, raw))
+        FROM base_rows WHERE base_id = $base_id AND reject_reason IS NOT NULL""", {"head": head, "base_id": base_id})
+    return others > 0 or in_head != len(head)
+
+
 # -- where the rows come from ------------------------------------------------------------------------------
-_TEXT_SOURCE = """
-    SELECT ln AS row_no, {fields} AS f, line AS raw
-    FROM (
-        SELECT row_number() OVER () AS ln, rtrim(line, chr(13)) AS line
-        FROM read_csv($path, columns = {{'line': 'VARCHAR'}}, header = false, delim = $no_delimiter,
-                      quote = '', escape = '', comment = '', max_line_size = $max_line)
-    )
-    WHERE ln > $header_row AND regexp_matches(line, $content)
+# A text file is read as whole lines, which the loader splits itself. The load pass runs in parallel and
+# does not number the lines; the few rejected ones get their line numbers afterwards (see _settle).
+_LINES = """read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = $no_delimiter,
+                     quote = '', escape = '', comment = '', max_line_size = $max_line)"""
+_TEXT_SOURCE = f"""
+    SELECT NULL::BIGINT AS row_no, <fields> AS f, line AS raw
+    FROM {_LINES}
+    WHERE regexp_matches(line, <content>)
 """
-# A line is blank (not a row) unless it holds something besides spaces, quotes and separators: the
-# ";;;" lines of 1C and Excel exports are as empty as an empty line.
+_NUMBER_REJECTS = f"""
+INSERT INTO base_rejects (base_id, row_no, reason, value, raw)
+WITH rejected AS (
+    SELECT DISTINCT raw, reject_reason, reject_value
+    FROM base_rows WHERE base_id = $base_id AND reject_reason IS NOT NULL
+),
+numbered AS (SELECT row_number() OVER () AS ln, line FROM {_LINES})
+SELECT $base_id, n.ln, r.reject_reason, r.reject_value, left(r.raw, 500)
+FROM numbered n JOIN rejected r ON n.line = r.raw
+WHERE n.ln > $header_row
+"""
 _CONTENT = {";": r'[^\s";]', ",": r'[^\s",]', "\t": r'[^\s"]', "|": r'[^\s"|]', layouts.SPACES: r"\S"}
 
 
 def _source(tx: Tx, layout: Layout, path: Path, text_path: Path | None,
             progress: Progress | None) -> tuple[str, dict[str, Any]]:
-    """SQL yielding (row_no, f = list of cell texts, raw) for the rows under the header."""
+    """SQL yielding (row_no, f = list of cell texts, raw) for the rows of the file.
+
+    Sheets and Parquet files give only the rows under the header, numbered; a text file gives every
+    line that is not blank, unnumbered (the title and header lines are judged too, and dropped once
+    numbered with the rejects). Patterns are code's constants written as literals: DuckDB compiles a
+    constant regex once, a bound one for every row.
+    """
     width = len(layout.columns)
     if layout.format == "text":
         fields = ("string_split_regex(trim(line), '\\s{2,}')" if layout.separator == layouts.SPACES
-                  else "cx_split(line, $separator, $field_pattern)")
-        params = {"path": str(text_path), "no_delimiter": _NO_DELIMITER, "max_line": MAX_LINE_BYTES,
-                  "header_row": layout.header_row, "content": _CONTENT[layout.separator]}
-        if layout.separator != layouts.SPACES:
-            params.update(separator=layout.separator, field_pattern=_FIELD_PATTERN[layout.separator])
-        return _TEXT_SOURCE.format(fields=fields), params
+                  else f"cx_split(line, {literal(layout.separator)}, {literal(_FIELD_PATTERN[layout.separator])})")
+        sql = _TEXT_SOURCE.replace("<fields>", fields).replace("<content>", literal(_CONTENT[layout.separator]))
+        return sql, _lines_params(text_path)
     if layout.format == "parquet":
         cells = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR)" for c in layout.columns)
         return (f"SELECT file_row_number + 1 AS row_no, list_value({cells}) AS f, NULL AS raw "
@@ -225,6 +270,10 @@ def _source(tx: Tx, layout: Layout, path: Path, text_path: Path | None,
     cells = ", ".join(f"c{i}" for i in range(width))
     return (f"SELECT row_no, list_value({cells}) AS f, array_to_string(list_value({cells}), ' | ') AS raw "
             "FROM cx_sheet_rows", {})
+
+
+def _lines_params(text_path: Path | None) -> dict[str, Any]:
+    return {"path": str(text_path), "no_delimiter": _NO_DELIMITER, "max_line": MAX_LINE_BYTES}
 
 
 def _sheet_frame(layout: Layout, path: Path, width: int, progress: Progress | None) -> pd.DataFrame:
@@ -245,6 +294,8 @@ def _sheet_frame(layout: Layout, path: Path, width: int, progress: Progress | No
                 _say(progress, 0.5 * number / total, "progress.reading")
     finally:
         book.close()
+    import pandas as pd
+
     frame = pd.DataFrame({f"c{i}": pd.Series(col, dtype="object") for i, col in enumerate(columns)})
     frame.insert(0, "row_no", pd.Series(numbers, dtype="int64"))
     return frame
@@ -308,10 +359,10 @@ _INSERT = """
 INSERT INTO base_rows BY NAME
 WITH src AS ({source}),
 cells AS (
-    SELECT row_no, raw, len(f) AS n_fields,
+    SELECT row_no, raw, f, len(f) AS n_fields,
            CASE WHEN len(f) > $width THEN len(list_filter(f[$width + 1:], lambda x: trim(x) <> '')) ELSE 0 END
                AS n_extra,
-           cx_is_total(cx_first_filled(f)) OR cx_is_total({customer_id}) AS is_total,
+           cx_is_total({customer_id}) AS is_total,
            nullif(trim({customer_id}), '') AS customer_id,
            nullif(trim({date}), '') AS date_text,
            nullif(trim({amount}), '') AS amount_text,
@@ -323,12 +374,17 @@ cells AS (
     FROM src
 ),
 parsed AS (
-    SELECT *, cx_date(date_text, $date_formats) AS order_date, cx_money(amount_text) AS amount_value
+    SELECT *, cx_date(date_text, {date_formats}) AS order_date, cx_money(amount_text) AS amount_value
     FROM cells
 ),
 judged AS (
     SELECT *, CASE
-        WHEN is_total THEN 'totals'  -- first: a totals line often has fewer fields than the rows
+        -- A totals line may have fewer fields than the rows, and its label may stand in any column
+        -- (";Итого:;1 500,00"); the first thing on the line is checked only where the row fails anyway.
+        WHEN is_total THEN 'totals'
+        WHEN (n_fields < $needed OR n_extra > 0 OR customer_id IS NULL OR order_date IS NULL
+              OR NOT isfinite(amount_value) OR amount_value IS NULL)
+             AND cx_is_total(cx_first_filled(f)) THEN 'totals'
         WHEN n_fields < $needed OR n_extra > 0 THEN 'broken_line'
         WHEN customer_id IS NULL THEN 'no_customer'
         WHEN date_text IS NULL THEN 'no_date'
@@ -347,14 +403,15 @@ SELECT $base_id AS base_id, row_no, customer_id, order_id, order_date, amount_va
            WHEN 'implausible_date' THEN date_text
            WHEN 'bad_amount' THEN amount_text
        END, 100) AS reject_value,
-       CASE WHEN reject_reason IS NOT NULL THEN left(raw, 500) END AS raw
+       CASE WHEN reject_reason IS NOT NULL THEN raw END AS raw
 FROM judged
 """
 
 
 def _insert_sql(layout: Layout, source_sql: str) -> tuple[str, dict[str, Any]]:
     cells = {}
-    params: dict[str, Any] = {"width": len(layout.columns), "date_formats": layout.date_formats}
+    cells["date_formats"] = literal(layout.date_formats)
+    params: dict[str, Any] = {"width": len(layout.columns)}
     for role in roles.ROLES:
         index = layout.index(role)
         if index is None:

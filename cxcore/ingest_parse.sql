@@ -39,9 +39,12 @@ CREATE OR REPLACE TEMP MACRO cx_date(s, fmts) AS coalesce(
          THEN DATE '1899-12-30' + CAST(floor(CAST(s AS DOUBLE)) AS INTEGER) END
 );
 
--- A totals line ("Итого", "Всего", "Total") is never a customer.
-CREATE OR REPLACE TEMP MACRO cx_is_total(s) AS
-    regexp_matches(lower(coalesce(s, '')), '^\s*(итог|всего|total\b|grand total)');
+-- A totals line ("Итого", "Всего", "Total") is never a customer. Checked on every row, so plain string
+-- tests first; the one regex only for text that starts with "total" ("Total:" yes, "Totally" no).
+CREATE OR REPLACE TEMP MACRO cx_is_total(s) AS list_transform([lower(ltrim(coalesce(s, '')))], lambda v: CASE
+    WHEN starts_with(v, 'total') THEN NOT regexp_matches(v, '^total\w')
+    ELSE starts_with(v, 'итог') OR starts_with(v, 'всего') OR starts_with(v, 'grand total')
+END)[1];
 
 -- The first cell of a row that holds something: the label of a totals line may stand in any column
 -- (";Итого:;1 500,00"), but it is the first thing on the line.

@@ -42,10 +42,12 @@ class Layout:
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     sample: list[list[str]] = field(default_factory=list)  # first rows under the header, as text
+    head: list[str] = field(default_factory=list)  # a text file's lines down to the header, as read
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("sample")
+        data.pop("head")
         return data
 
     def missing_roles(self) -> list[str]:
@@ -309,7 +311,9 @@ def text_layout(path: Path) -> Layout:
     separator, _ = _choose_separator(content[: HEADER_SEARCH_ROWS + SAMPLE_ROWS])
     # Keep blank lines in place so that positions stay line numbers (1-based).
     rows = [split_line(line, separator) if line.strip() else [] for line in lines]
-    return _grid_layout(rows, 1, format="text", encoding=encoding, separator=separator)
+    layout = _grid_layout(rows, 1, format="text", encoding=encoding, separator=separator)
+    layout.head = lines[: layout.header_row]
+    return layout
 
 
 # -- sheets -----------------------------------------------------------------------------------------------

@@ -10,12 +10,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import duckdb
-import pandas as pd
 
 from cxcore.errors import ConflictError, NotFound, StoreError
+
+if TYPE_CHECKING:  # pandas costs ~0.7 s to import: only where a frame is really made
+    import pandas as pd
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = PROJECT_DIR / "var" / "studio.duckdb"
@@ -32,6 +34,16 @@ def default_path() -> Path:
 def quote_ident(name: str) -> str:
     """Quote an identifier for SQL; the one place where a name is spliced into a statement."""
     return '"' + str(name).replace('"', '""') + '"'
+
+
+def literal(value: str | list[str]) -> str:
+    """A constant chosen by code (a regex, a date format; never user input) written as an SQL literal.
+
+    DuckDB plans a constant pattern once; a bound one is compiled again for every row.
+    """
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _code_ident(name: str) -> str:
@@ -124,13 +136,18 @@ class Store:
         except duckdb.Error as error:
             raise StoreError("error.store_open", path=str(path), detail=str(error).splitlines()[0]) from None
         self._write_lock = threading.Lock()
-        self._key_locks: dict[str, threading.Lock] = {}
+        self._key_locks: dict[str, threading.RLock] = {}
         self._migrate()
+        self.discard_orphan_rows()
 
     # -- reading ---------------------------------------------------------------------------
     def _new_cursor(self) -> duckdb.DuckDBPyConnection:
         try:
-            return self._con.cursor()
+            cur = self._con.cursor()
+            # Progress is tracked (a long load reports it) but never drawn: the CLI's stdout is JSON.
+            cur.execute("SET enable_progress_bar = true")
+            cur.execute("SET enable_progress_bar_print = false")
+            return cur
         except duckdb.Error as error:  # e.g. the store was closed
             raise _wrap(error) from None
 
@@ -173,8 +190,22 @@ class Store:
     @contextmanager
     def bulk_write(self, key: str, actor: str) -> Iterator[Tx]:
         """A long transaction (a base load) on rows no other writer touches; serialised per key only."""
-        with self._key_locks.setdefault(key, threading.Lock()), self._transaction(actor) as tx:
+        with self.exclusive(key), self._transaction(actor) as tx:
             yield tx
+
+    def exclusive(self, key: str) -> threading.RLock:
+        """The lock that serialises the bulk writes of one key (held across several transactions)."""
+        with _registry_lock:
+            return self._key_locks.setdefault(key, threading.RLock())
+
+    def discard_orphan_rows(self, base_id: int | None = None) -> None:
+        """Drop base rows that no base points to: those of a failed load (`base_id`), or, when the store
+        opens and no load can be running, all that a killed process left behind."""
+        which = "base_id = ?" if base_id is not None else "TRUE"
+        with self.write("store") as tx:
+            for table in ("base_rows", "base_rejects"):
+                tx.execute(f"DELETE FROM {table} WHERE {which} AND base_id NOT IN (SELECT id FROM bases)",
+                           [base_id] if base_id is not None else None)
 
     @contextmanager
     def _transaction(self, actor: str) -> Iterator[Tx]:

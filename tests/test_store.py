@@ -359,8 +359,9 @@ def test_bulk_load_runs_beside_edits(store: Store, tmp_path: Path) -> None:
     assert report.revenue == pytest.approx(sum(i % 997 for i in range(rows)) / 10, abs=0.01)
     base_id, rows_loaded = store.query_one("SELECT id, rows_loaded FROM bases WHERE workshop_id = ?", [target.id])
     assert rows_loaded == rows
-    assert store.query_one("SELECT count(*), count(DISTINCT row_no), count(DISTINCT customer_id) FROM base_rows "
-                           "WHERE base_id = ?", [base_id]) == (rows, rows, customers)
+    assert store.query_one("SELECT count(*), count(DISTINCT customer_id) FROM base_rows "
+                           "WHERE base_id = ?", [base_id]) == (rows, customers)
+    assert store.query_one("SELECT count(*) FROM base_rows WHERE base_id <> ?", [base_id]) == (0,)
     assert [r["action"] for r in log_rows(store, "bases")] == ["load"]
 
 
@@ -404,3 +405,15 @@ def test_a_file_that_is_not_a_database_raises_store_error(tmp_path: Path) -> Non
     with pytest.raises(StoreError) as failed:
         open_store(path)
     assert failed.value.key == "error.store_open" and failed.value.params["path"] == str(path)
+
+
+def test_opening_the_store_discards_rows_a_killed_load_left_behind(tmp_path):
+    path = tmp_path / "orphans.duckdb"
+    store = open_store(path)
+    with store.write("test") as tx:
+        tx.execute("INSERT INTO base_rows (base_id, customer_id, order_date, amount) VALUES (999, 'A', DATE '2024-01-01', 1)")
+        tx.execute("INSERT INTO base_rejects (base_id, row_no, reason) VALUES (999, 7, 'bad_date')")
+    store.close()
+    store = open_store(path)
+    assert store.query_one("SELECT (SELECT count(*) FROM base_rows), (SELECT count(*) FROM base_rejects)") == (0, 0)
+    store.close()

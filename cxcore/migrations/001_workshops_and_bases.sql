@@ -50,10 +50,11 @@ CREATE TABLE IF NOT EXISTS bases (
 
 -- The transactions of a base. A load writes every row of the file here in one pass, then moves the
 -- rows it rejected (reject_reason set) to base_rejects in the same transaction, so at rest base_rows
--- holds loaded rows only and the reject columns are empty.
+-- holds loaded rows only and the reject columns are empty. row_no (the row in a sheet or Parquet file)
+-- is empty for text files: their lines are numbered only where a row is rejected.
 CREATE TABLE IF NOT EXISTS base_rows (
     base_id       BIGINT NOT NULL,
-    row_no        BIGINT NOT NULL,
+    row_no        BIGINT,
     customer_id   VARCHAR,
     order_id      VARCHAR,
     order_date    DATE,
