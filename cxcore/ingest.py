@@ -6,39 +6,23 @@ a file of tens of millions of rows never sits in pandas.
 """
 from __future__ import annotations
 
-import codecs
 import re
-import shutil
-import tempfile
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
-
+from typing import Any
 
 from cxcore import layout as layouts
-from cxcore import roles, workshop
+from cxcore import roles, sources, workshop
 from cxcore.errors import IngestError, StoreError
 from cxcore.i18n import t
 from cxcore.layout import Layout
-from cxcore.store import Store, Tx, literal, quote_ident
-
-if TYPE_CHECKING:  # pandas costs ~0.7 s to import: only where a frame is really made
-    import pandas as pd
+from cxcore.store import Store, Tx, literal
 
 MAX_REJECTS_REPORTED = 100
-MAX_LINE_BYTES = 8 << 20
-_NO_DELIMITER = "\x01"  # read whole lines: the loader splits them itself, so it knows each line's number
-_FIELD_PATTERN = {  # one field after a separator: a quoted field ("" inside) or anything up to the next one
-    ";": r';("(?:[^"]|"")*"|[^;]*)',
-    ",": r',("(?:[^"]|"")*"|[^,]*)',
-    "\t": '\t("(?:[^"]|"")*"|[^\t]*)',
-    "|": r'\|("(?:[^"]|"")*"|[^|]*)',
-}
-Progress = Callable[[float, str], None]
+Progress = sources.Progress
 
 
 @dataclass
@@ -120,8 +104,8 @@ def load(store: Store, path: Path | str, *, workshop_id: str | None = None, work
         workshop_id = found.id if found else None
     else:
         workshop.get(store, workshop_id)
-    _say(progress, 0.0, "progress.reading")
-    with _text_source(layout, path) as text_path:
+    sources.report(progress, 0.0, "progress.reading")
+    with sources.utf8_copy(layout, path) as text_path:
         try:
             return _load(store, path, text_path, layout, workshop_id, workshop_name, actor, source_name, progress)
         except StoreError as error:
@@ -129,7 +113,7 @@ def load(store: Store, path: Path | str, *, workshop_id: str | None = None, work
                 raise _read_error(error) from None
     # DuckDB refuses a text file whose lines end in different ways (CRLF and LF, a stray CR) or a UTF-8
     # file with lines in another encoding; read it again from a copy made plain line by line.
-    with _normalised(path, layout.encoding) as plain:
+    with sources.normalised_copy(path, layout.encoding) as plain:
         try:
             return _load(store, path, plain, layout, workshop_id, workshop_name, actor, source_name, progress)
         except StoreError as error:
@@ -151,10 +135,10 @@ def _load(store: Store, path: Path, text_path: Path | None, layout: Layout, work
         try:
             with store.bulk_write(lock_key, actor) as tx:
                 tx.script(resources.files("cxcore").joinpath("ingest_parse.sql").read_text(encoding="utf-8"))
-                source_sql, params = _source(tx, layout, path, text_path, progress)
+                source_sql, params = sources.rows_sql(tx, layout, path, text_path, progress)
                 sql, more = _insert_sql(layout, source_sql)
                 _run_watched(tx, sql, {**params, **more, "base_id": base_id}, progress)
-            _say(progress, 0.95, "progress.checking")
+            sources.report(progress, 0.95, "progress.checking")
             with store.bulk_write(lock_key, actor) as tx:
                 if workshop_id is None:
                     workshop_id = workshop.insert(tx, workshop_name or source_name).id
@@ -162,7 +146,7 @@ def _load(store: Store, path: Path, text_path: Path | None, layout: Layout, work
         except BaseException:
             store.discard_orphan_rows(base_id)
             raise
-    _say(progress, 1.0, "progress.done")
+    sources.report(progress, 1.0, "progress.done")
     return report
 
 
@@ -177,7 +161,7 @@ def _settle(tx: Tx, base_id: int, workshop_id: str, layout: Layout, source_name:
     elif _stray_lines(tx, base_id, layout):
         # Number the rejected lines in one more (cheap, ordered) pass; the title and header lines, which
         # the load pass judged too, fall away here as line numbers up to the header's.
-        tx.execute(_NUMBER_REJECTS, {**_lines_params(text_path), "base_id": base_id,
+        tx.execute(_NUMBER_REJECTS, {**sources.lines_params(text_path), "base_id": base_id,
                                      "header_row": layout.header_row})
     tx.execute("DELETE FROM base_rows WHERE base_id = ? AND reject_reason IS NOT NULL", [base_id])
     loaded, customers, revenue, date_min, date_max = tx.one("""
@@ -213,145 +197,27 @@ def _settle(tx: Tx, base_id: int, workshop_id: str, layout: Layout, source_name:
     return report
 
 
-def _stray_lines(tx: Tx, base_id: int, layout: Layout) -> bool:
-    """Whether the load pass rejected anything besides the title and header lines, each seen once."""
-    pattern = re.compile(_CONTENT[layout.separator], re.ASCII)  # as RE2 reads \s
-    head = [line for line in layout.head if pattern.search(line)]
-    others, in_head = tx.one("""
-        SELECT count(*) FILTER (WHERE NOT list_contains($head, raw)), count(*) FILTER (WHERE list_contains($head, raw))
-        FROM base_rows WHERE base_id = $base_id AND reject_reason IS NOT NULL""", {"head": head, "base_id": base_id})
-    return others > 0 or in_head != len(head)
-
-
-# -- where the rows come from ------------------------------------------------------------------------------
-# A text file is read as whole lines, which the loader splits itself. The load pass runs in parallel and
-# does not number the lines; the few rejected ones get their line numbers afterwards (see _settle).
-_LINES = """read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = $no_delimiter,
-                     quote = '', escape = '', comment = '', max_line_size = $max_line)"""
-_TEXT_SOURCE = f"""
-    SELECT NULL::BIGINT AS row_no, <fields> AS f, line AS raw
-    FROM {_LINES}
-    WHERE regexp_matches(line, <content>)
-"""
 _NUMBER_REJECTS = f"""
 INSERT INTO base_rejects (base_id, row_no, reason, value, raw)
 WITH rejected AS (
     SELECT DISTINCT raw, reject_reason, reject_value
     FROM base_rows WHERE base_id = $base_id AND reject_reason IS NOT NULL
 ),
-numbered AS (SELECT row_number() OVER () AS ln, line FROM {_LINES})
+numbered AS (SELECT row_number() OVER () AS ln, line FROM {sources.LINES})
 SELECT $base_id, n.ln, r.reject_reason, r.reject_value, left(r.raw, 500)
 FROM numbered n JOIN rejected r ON n.line = r.raw
 WHERE n.ln > $header_row
 """
-_CONTENT = {";": r'[^\s";]', ",": r'[^\s",]', "\t": r'[^\s"]', "|": r'[^\s"|]', layouts.SPACES: r"\S"}
 
 
-def _source(tx: Tx, layout: Layout, path: Path, text_path: Path | None,
-            progress: Progress | None) -> tuple[str, dict[str, Any]]:
-    """SQL yielding (row_no, f = list of cell texts, raw) for the rows of the file.
-
-    Sheets and Parquet files give only the rows under the header, numbered; a text file gives every
-    line that is not blank, unnumbered (the title and header lines are judged too, and dropped once
-    numbered with the rejects). Patterns are code's constants written as literals: DuckDB compiles a
-    constant regex once, a bound one for every row.
-    """
-    width = len(layout.columns)
-    if layout.format == "text":
-        fields = ("string_split_regex(trim(line), '\\s{2,}')" if layout.separator == layouts.SPACES
-                  else f"cx_split(line, {literal(layout.separator)}, {literal(_FIELD_PATTERN[layout.separator])})")
-        sql = _TEXT_SOURCE.replace("<fields>", fields).replace("<content>", literal(_CONTENT[layout.separator]))
-        return sql, _lines_params(text_path)
-    if layout.format == "parquet":
-        cells = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR)" for c in layout.columns)
-        return (f"SELECT file_row_number + 1 AS row_no, list_value({cells}) AS f, NULL AS raw "
-                "FROM read_parquet($path, file_row_number = true)", {"path": str(path)})
-    tx.register("cx_sheet_rows", _sheet_frame(layout, path, width, progress))
-    cells = ", ".join(f"c{i}" for i in range(width))
-    return (f"SELECT row_no, list_value({cells}) AS f, array_to_string(list_value({cells}), ' | ') AS raw "
-            "FROM cx_sheet_rows", {})
-
-
-def _lines_params(text_path: Path | None) -> dict[str, Any]:
-    return {"path": str(text_path), "no_delimiter": _NO_DELIMITER, "max_line": MAX_LINE_BYTES}
-
-
-def _sheet_frame(layout: Layout, path: Path, width: int, progress: Progress | None) -> pd.DataFrame:
-    """The rows under the header of a sheet, as text (sheets hold at most ~1M rows, so this fits)."""
-    book = layouts.open_workbook(path)
-    try:
-        sheet = book[layout.sheet]
-        total = max(sheet.max_row or 1, 1)
-        numbers: list[int] = []
-        columns: list[list[str]] = [[] for _ in range(width)]
-        for number, cells in layouts.sheet_rows(sheet):
-            if number <= layout.header_row or not any(cells):
-                continue
-            numbers.append(number)
-            for i in range(width):
-                columns[i].append(cells[i] if i < len(cells) else "")
-            if number % 20000 == 0:
-                _say(progress, 0.5 * number / total, "progress.reading")
-    finally:
-        book.close()
-    import pandas as pd
-
-    frame = pd.DataFrame({f"c{i}": pd.Series(col, dtype="object") for i, col in enumerate(columns)})
-    frame.insert(0, "row_no", pd.Series(numbers, dtype="int64"))
-    return frame
-
-
-@contextmanager
-def _text_source(layout: Layout, path: Path) -> Iterator[Path | None]:
-    """The file as UTF-8 for DuckDB: itself when it already is, else a transcoded temporary copy."""
-    if layout.format != "text" or layout.encoding in ("utf-8", "utf-8-sig"):
-        yield path
-        return
-    with _transcoded(path, layout.encoding) as copy:
-        yield copy
-
-
-@contextmanager
-def _transcoded(path: Path, encoding: str) -> Iterator[Path]:
-    """A UTF-8 copy of `path`, decoded in large chunks."""
-    folder = Path(tempfile.mkdtemp(prefix="cx-ingest-"))
-    copy = folder / "utf8.txt"
-    try:
-        with open(path, "rb") as raw, open(copy, "wb") as out:
-            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-            while chunk := raw.read(1 << 22):
-                out.write(decoder.decode(chunk).encode("utf-8"))
-            out.write(decoder.decode(b"", final=True).encode("utf-8"))
-        yield copy
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def _normalised(path: Path, encoding: str | None) -> Iterator[Path]:
-    """A UTF-8 copy of `path` with every line ending in LF; a stray CR inside a line becomes a space, so
-    lines stay where the layout counted them. A UTF-8 file is read line by line, a line that is not
-    UTF-8 as cp1251."""
-    folder = Path(tempfile.mkdtemp(prefix="cx-ingest-"))
-    copy = folder / "plain.txt"
-    try:
-        with open(copy, "w", encoding="utf-8", newline="\n") as out:
-            for line in _lines(path, encoding):
-                out.write(line.rstrip("\r\n").replace("\r", " ") + "\n")
-        yield copy
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _lines(path: Path, encoding: str | None) -> Iterator[str]:
-    """The lines of a text file, split at LF only (as the layout splits them)."""
-    if encoding in (None, "utf-8", "utf-8-sig"):
-        with open(path, "rb") as raw:
-            for number, line in enumerate(raw):
-                yield layouts.decode_mixed(line.removeprefix(b"\xef\xbb\xbf") if number == 0 else line)
-    else:
-        with open(path, encoding=encoding, errors="replace", newline="\n") as text:
-            yield from text
+def _stray_lines(tx: Tx, base_id: int, layout: Layout) -> bool:
+    """Whether the load pass rejected anything besides the title and header lines, each seen once."""
+    pattern = re.compile(sources.CONTENT[layout.separator], re.ASCII)  # as RE2 reads \s
+    head = [line for line in layout.head if pattern.search(line)]
+    others, in_head = tx.one("""
+        SELECT count(*) FILTER (WHERE NOT list_contains($head, raw)), count(*) FILTER (WHERE list_contains($head, raw))
+        FROM base_rows WHERE base_id = $base_id AND reject_reason IS NOT NULL""", {"head": head, "base_id": base_id})
+    return others > 0 or in_head != len(head)
 
 
 # -- the one pass: split, parse, judge, insert -------------------------------------------------------------
@@ -434,7 +300,7 @@ def _run_watched(tx: Tx, sql: str, params: dict[str, Any], progress: Progress | 
         while not done.wait(0.25):
             percent = tx.progress()
             if percent >= 0:
-                _say(progress, 0.5 + 0.45 * percent / 100, "progress.parsing")
+                sources.report(progress, 0.5 + 0.45 * percent / 100, "progress.parsing")
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -445,13 +311,8 @@ def _run_watched(tx: Tx, sql: str, params: dict[str, Any], progress: Progress | 
         watcher.join()
 
 
-def _say(progress: Progress | None, share: float, key: str) -> None:
-    if progress is not None:
-        progress(min(max(share, 0.0), 1.0), key)
-
-
 def _read_error(error: StoreError) -> IngestError:
     detail = str(error.params.get("detail", ""))
     if "line size" in detail.lower():
-        return IngestError("ingest.line_too_long", limit=MAX_LINE_BYTES // (1 << 20))
+        return IngestError("ingest.line_too_long", limit=sources.MAX_LINE_BYTES // (1 << 20))
     return IngestError("ingest.read_failed", detail=detail[:300])

@@ -3,7 +3,7 @@ import altair as alt
 import streamlit as st
 
 import ui
-from cxcore import ingest, roles
+from cxcore import roles
 from cxcore.errors import CxError
 from cxcore.i18n import fmt_date, fmt_money, fmt_number
 

@@ -1,0 +1,158 @@
+"""Where the rows of a customer-base file come from: SQL that yields (row_no, f, raw) for DuckDB to judge.
+
+f is the row's cells as a list of text, raw the row as read. A text file is read as whole lines, which the
+loader splits itself: it then knows blank lines, title lines and broken lines for what they are. Text that
+DuckDB cannot read as it is (cp1251, UTF-16, mixed line endings or encodings) is read from a UTF-8 copy.
+"""
+from __future__ import annotations
+
+import codecs
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from cxcore import layout as layouts
+from cxcore.layout import Layout
+from cxcore.store import Tx, literal, quote_ident
+
+if TYPE_CHECKING:  # pandas costs ~0.7 s to import: only where a frame is really made
+    import pandas as pd
+
+Progress = Callable[[float, str], None]
+MAX_LINE_BYTES = 8 << 20
+_NO_DELIMITER = "\x01"  # read whole lines: the loader splits them itself, so it knows each line's number
+_FIELD_PATTERN = {  # one field after a separator: a quoted field ("" inside) or anything up to the next one
+    ";": r';("(?:[^"]|"")*"|[^;]*)',
+    ",": r',("(?:[^"]|"")*"|[^,]*)',
+    "\t": '\t("(?:[^"]|"")*"|[^\t]*)',
+    "|": r'\|("(?:[^"]|"")*"|[^|]*)',
+}
+
+
+def report(progress: Progress | None, share: float, key: str) -> None:
+    """Tell the caller how far a load is (0–1) and what it does (a translation key)."""
+    if progress is not None:
+        progress(min(max(share, 0.0), 1.0), key)
+
+
+# A text file is read as whole lines, which the loader splits itself. The load pass runs in parallel and
+# does not number the lines; the few rejected ones get their line numbers afterwards (ingest._settle).
+LINES = """read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = $no_delimiter,
+                     quote = '', escape = '', comment = '', max_line_size = $max_line)"""
+_TEXT_ROWS = f"""
+    SELECT NULL::BIGINT AS row_no, <fields> AS f, line AS raw
+    FROM {LINES}
+    WHERE regexp_matches(line, <content>)
+"""
+# A line is blank (not a row) unless it holds something besides spaces, quotes and separators: the
+# ";;;" lines of 1C and Excel exports are as empty as an empty line.
+CONTENT = {";": r'[^\s";]', ",": r'[^\s",]', "\t": r'[^\s"]', "|": r'[^\s"|]', layouts.SPACES: r"\S"}
+
+
+def rows_sql(tx: Tx, layout: Layout, path: Path, text_path: Path | None,
+             progress: Progress | None) -> tuple[str, dict[str, Any]]:
+    """SQL yielding (row_no, f = list of cell texts, raw) for the rows of the file.
+
+    Sheets and Parquet files give only the rows under the header, numbered; a text file gives every
+    line that is not blank, unnumbered (the title and header lines are judged too, and dropped once
+    numbered with the rejects). Patterns are code's constants written as literals: DuckDB compiles a
+    constant regex once, a bound one for every row.
+    """
+    width = len(layout.columns)
+    if layout.format == "text":
+        fields = ("string_split_regex(trim(line), '\\s{2,}')" if layout.separator == layouts.SPACES
+                  else f"cx_split(line, {literal(layout.separator)}, {literal(_FIELD_PATTERN[layout.separator])})")
+        sql = _TEXT_ROWS.replace("<fields>", fields).replace("<content>", literal(CONTENT[layout.separator]))
+        return sql, lines_params(text_path)
+    if layout.format == "parquet":
+        cells = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR)" for c in layout.columns)
+        return (f"SELECT file_row_number + 1 AS row_no, list_value({cells}) AS f, NULL AS raw "
+                "FROM read_parquet($path, file_row_number = true)", {"path": str(path)})
+    tx.register("cx_sheet_rows", _sheet_frame(layout, path, width, progress))
+    cells = ", ".join(f"c{i}" for i in range(width))
+    return (f"SELECT row_no, list_value({cells}) AS f, array_to_string(list_value({cells}), ' | ') AS raw "
+            "FROM cx_sheet_rows", {})
+
+
+def lines_params(text_path: Path | None) -> dict[str, Any]:
+    return {"path": str(text_path), "no_delimiter": _NO_DELIMITER, "max_line": MAX_LINE_BYTES}
+
+
+def _sheet_frame(layout: Layout, path: Path, width: int, progress: Progress | None) -> pd.DataFrame:
+    """The rows under the header of a sheet, as text (sheets hold at most ~1M rows, so this fits)."""
+    book = layouts.open_workbook(path)
+    try:
+        sheet = book[layout.sheet]
+        total = max(sheet.max_row or 1, 1)
+        numbers: list[int] = []
+        columns: list[list[str]] = [[] for _ in range(width)]
+        for number, cells in layouts.sheet_rows(sheet):
+            if number <= layout.header_row or not any(cells):
+                continue
+            numbers.append(number)
+            for i in range(width):
+                columns[i].append(cells[i] if i < len(cells) else "")
+            if number % 20000 == 0:
+                report(progress, 0.5 * number / total, "progress.reading")
+    finally:
+        book.close()
+    import pandas as pd
+
+    frame = pd.DataFrame({f"c{i}": pd.Series(col, dtype="object") for i, col in enumerate(columns)})
+    frame.insert(0, "row_no", pd.Series(numbers, dtype="int64"))
+    return frame
+
+
+@contextmanager
+def utf8_copy(layout: Layout, path: Path) -> Iterator[Path | None]:
+    """The file as UTF-8 for DuckDB: itself when it already is, else a transcoded temporary copy."""
+    if layout.format != "text" or layout.encoding in ("utf-8", "utf-8-sig"):
+        yield path
+        return
+    with _transcoded(path, layout.encoding) as copy:
+        yield copy
+
+
+@contextmanager
+def _transcoded(path: Path, encoding: str) -> Iterator[Path]:
+    """A UTF-8 copy of `path`, decoded in large chunks."""
+    folder = Path(tempfile.mkdtemp(prefix="cx-ingest-"))
+    copy = folder / "utf8.txt"
+    try:
+        with open(path, "rb") as raw, open(copy, "wb") as out:
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+            while chunk := raw.read(1 << 22):
+                out.write(decoder.decode(chunk).encode("utf-8"))
+            out.write(decoder.decode(b"", final=True).encode("utf-8"))
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def normalised_copy(path: Path, encoding: str | None) -> Iterator[Path]:
+    """A UTF-8 copy of `path` with every line ending in LF; a stray CR inside a line becomes a space, so
+    lines stay where the layout counted them. A UTF-8 file is read line by line, a line that is not
+    UTF-8 as cp1251."""
+    folder = Path(tempfile.mkdtemp(prefix="cx-ingest-"))
+    copy = folder / "plain.txt"
+    try:
+        with open(copy, "w", encoding="utf-8", newline="\n") as out:
+            for line in _lines(path, encoding):
+                out.write(line.rstrip("\r\n").replace("\r", " ") + "\n")
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _lines(path: Path, encoding: str | None) -> Iterator[str]:
+    """The lines of a text file, split at LF only (as the layout splits them)."""
+    if encoding in (None, "utf-8", "utf-8-sig"):
+        with open(path, "rb") as raw:
+            for number, line in enumerate(raw):
+                yield layouts.decode_mixed(line.removeprefix(b"\xef\xbb\xbf") if number == 0 else line)
+    else:
+        with open(path, encoding=encoding, errors="replace", newline="\n") as text:
+            yield from text
