@@ -190,6 +190,13 @@ def run_load(workshop_id: str, path: Path, source_name: str, sheet: str | None, 
     st.session_state["load_error"] = state["error"].message(lang()) if "error" in state else None
 
 
+# -- charts ----------------------------------------------------------------------------------------------
+def show_chart(chart) -> None:
+    """An Altair chart with type big enough for the back of the room."""
+    st.altair_chart(chart.configure_axis(labelFontSize=15, titleFontSize=16)
+                    .configure_legend(labelFontSize=15, titleFontSize=16), width="stretch")
+
+
 # -- versioned forms ---------------------------------------------------------------------------------------
 def form_version(form: str, version: int, fields: tuple[str, ...]) -> int:
     """The record version an open form is based on: the one its widgets were filled from.

@@ -77,7 +77,7 @@ bars = alt.Chart(monthly).mark_bar(color="#9EC3E6").encode(
 line = alt.Chart(monthly).mark_line(color="#0B5FA5", strokeWidth=3, point=True).encode(
     x=f"{month}:T", y=alt.Y(f"{active}:Q", title=active, scale=alt.Scale(zero=True)))
 st.subheader(ui.tr("base.chart_title"))
-st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
+ui.show_chart(alt.layer(bars, line).resolve_scale(y="independent"))
 
 rejects = ui.base_rejects(current.id, base_id)
 with st.expander(f"{ui.tr('base.rejects')}: {fmt_number(len(rejects), lang)}", expanded=0 < len(rejects) <= 20):
