@@ -5,16 +5,20 @@ import argparse
 import json
 import os
 import sys
+from datetime import date
 from typing import Any, Sequence
 
 from cxcore import base, demo, ingest, workshop
-from cxcore.errors import CxError
+from cxcore.errors import CxError, NotFound
 from cxcore.store import default_path, open_store
 
 EXAMPLES = {
     "ingest": "python -m cxcore ingest sales.csv --db var/studio.duckdb --workshop demo --map customer_id=Клиент",
     "summary": "python -m cxcore summary --db var/studio.duckdb --workshop demo",
     "demo": "python -m cxcore demo --db var/studio.duckdb",
+    "rfm": "python -m cxcore rfm --db var/studio.duckdb --workshop demo --as-of 2025-12-01 --cutpoints quantile "
+           "--out rfm.csv",
+    "migration": "python -m cxcore migration --db var/studio.duckdb --workshop demo --from 2024-12-01 --to 2025-12-01",
 }
 
 
@@ -47,6 +51,44 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(demo.create(_store(args)).name)
 
 
+def _base(args: argparse.Namespace):
+    """The workshop's id, its current base and its RFM settings."""
+    from cxcore import rfm_settings  # the RFM modules load pandas (~0.7 s): only for the commands using them
+
+    store = _store(args)
+    found = workshop.by_name(store, args.workshop)
+    base_id = base.current_base_id(store, found.id)
+    if base_id is None:
+        raise NotFound("error.no_base", name=args.workshop)
+    return found.id, base_id, rfm_settings.get(store, found.id)
+
+
+def cmd_rfm(args: argparse.Namespace) -> None:
+    from cxcore import rfm, rfm_export
+
+    workshop_id, base_id, settings = _base(args)
+    spec = rfm.CutSpec.parse(args.cutpoints) if args.cutpoints else settings.spec
+    result = rfm.compute(_store(args), workshop_id, base_id, args.as_of, spec, settings.rules)
+    rfm_export.write_csv(result, args.out)
+    _emit(result.summary_json())
+
+
+def cmd_migration(args: argparse.Namespace) -> None:
+    from cxcore import rfm
+
+    workshop_id, base_id, settings = _base(args)
+    moves = rfm.migration(_store(args), workshop_id, base_id, args.from_date, args.to_date, settings.spec,
+                          settings.rules)
+    _emit(moves.to_json())
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m cxcore", description="CX Journey Studio core commands.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -71,6 +113,24 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name")
 
     command("demo", cmd_demo, "Create (or recreate) the demo workshop with the demo base; prints its name.")
+
+    sub = command("rfm", cmd_rfm, "Write R, F, M, scores and segment of every customer to a CSV file; prints the "
+                                  "segment summary, the as-of date and the cut points as JSON.")
+    sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name")
+    sub.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                     help="count transactions before this day (default: the day after the last one)")
+    sub.add_argument("--cutpoints", metavar="quantile|frozen:YYYY-MM-DD",
+                     help="quintiles of this period, or those of a baseline as-of date (default: the workshop's "
+                          "setting, quantile unless changed)")
+    sub.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV file to write")
+
+    sub = command("migration", cmd_migration, "Print the segment migration between two as-of dates as JSON, both "
+                                              "scored with the cut points of the first.")
+    sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name")
+    sub.add_argument("--from", dest="from_date", type=_date, required=True, metavar="YYYY-MM-DD",
+                     help="the earlier as-of date")
+    sub.add_argument("--to", dest="to_date", type=_date, required=True, metavar="YYYY-MM-DD",
+                     help="the later as-of date")
     return top
 
 

@@ -36,3 +36,7 @@ class ConflictError(CxError):
 
 class IngestError(CxError):
     """A file that cannot be loaded as a customer base (not a table, no usable columns…)."""
+
+
+class RfmError(CxError):
+    """RFM settings that cannot be used (a rule table with gaps, thresholds out of order…) or no data to score."""

@@ -98,6 +98,87 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reject.implausible_date": ("неправдоподобная дата «{value}»", "implausible date '{value}'"),
     "reject.no_amount": ("нет суммы", "no amount"),
     "reject.bad_amount": ("неверная сумма «{value}»", "invalid amount '{value}'"),
+    # -- RFM (cxcore/rfm.py, segments.py, quality.py, rfm_settings.py) -----------------------------------
+    "rfm.segment.champions": ("Истинная лояльность", "True loyalty"),
+    "rfm.segment.loyal": ("Лояльные", "Loyal"),
+    "rfm.segment.promising": ("Новые и перспективные", "New and promising"),
+    "rfm.segment.at_risk": ("Под угрозой оттока", "At risk of churn"),
+    "rfm.segment.lost": ("Потерянные", "Lost"),
+    "rfm.segment.new": ("Новые с тех пор", "New since then"),
+    "rfm.cant_lose": ("Нельзя потерять", "Can't lose them"),
+    "rfm.target_segment": ("Целевой сегмент для CJM", "Target segment for the journey map"),
+    "rfm.as_of": ("Дата расчёта", "As-of date"),
+    "rfm.cut_mode": ("Границы баллов", "Score cut points"),
+    "rfm.mode.quantile": ("Квинтили этого периода", "Quintiles of this period"),
+    "rfm.mode.frozen": ("Зафиксированные на базовую дату", "Frozen at a baseline date"),
+    "rfm.mode.thresholds": ("Бизнес-пороги", "Business thresholds"),
+    "rfm.cuts.recency": ("Границы R, дней", "R cut points, days"),
+    "rfm.cuts.frequency": ("Границы F, заказов", "F cut points, orders"),
+    "rfm.cuts.monetary": ("Границы M, ₽", "M cut points, ₽"),
+    "rfm.col.customer_id": ("ID клиента", "Customer ID"),
+    "rfm.col.recency_days": ("R, дней", "R, days"),
+    "rfm.col.frequency": ("F, заказов", "F, orders"),
+    "rfm.col.monetary": ("M, ₽", "M, ₽"),
+    "rfm.col.r_score": ("Балл R", "R score"),
+    "rfm.col.f_score": ("Балл F", "F score"),
+    "rfm.col.m_score": ("Балл M", "M score"),
+    "rfm.col.segment": ("Сегмент", "Segment"),
+    "rfm.col.customers": ("Клиенты", "Customers"),
+    "rfm.col.customer_share": ("Доля клиентов", "Share of customers"),
+    "rfm.col.revenue": ("Выручка", "Revenue"),
+    "rfm.col.revenue_share": ("Доля выручки", "Share of revenue"),
+    "rfm.col.avg_recency": ("Средний R, дней", "Average R, days"),
+    "rfm.col.avg_frequency": ("Средний F", "Average F"),
+    "rfm.col.avg_monetary": ("Средний M, ₽", "Average M, ₽"),
+    "rfm.col.avg_order_value": ("Средний чек", "Average order value"),
+    "rfm.col.revenue_per_customer": ("Выручка на клиента", "Revenue per customer"),
+    "rfm.col.active_customers": ("Активные клиенты", "Active customers"),
+    "rfm.xlsx.customers": ("Клиенты", "Customers"),
+    "rfm.xlsx.about": ("Параметры", "Settings"),
+    "rfm.alert": ("С {first} по {last} число активных клиентов почти не изменилось ({active_first} → "
+                  "{active_last}, {active_change}), а выручка сегментов «Истинная лояльность» и «Лояльные» "
+                  "изменилась на {revenue_change} ({revenue_first} → {revenue_last}). База ухудшается: уходят "
+                  "клиенты с высокой выручкой — начните с пути этих клиентов.",
+                  "From {first} to {last} the number of active customers barely moved ({active_first} → "
+                  "{active_last}, {active_change}), while the revenue of True loyalty and Loyal changed by "
+                  "{revenue_change} ({revenue_first} → {revenue_last}). The base is getting worse: "
+                  "high-revenue customers are leaving — map their journey first."),
+    "rfm.alert_none": ("С {first} по {last}: активные клиенты {active_first} → {active_last} ({active_change}), "
+                       "выручка «Истинной лояльности» и «Лояльных» {revenue_first} → {revenue_last} "
+                       "({revenue_change}). Сигнала об ухудшении базы нет.",
+                       "From {first} to {last}: active customers {active_first} → {active_last} ({active_change}), "
+                       "revenue of True loyalty and Loyal {revenue_first} → {revenue_last} ({revenue_change}). "
+                       "No sign of the base getting worse."),
+    "rfm.rules_bad_segment": ("Неизвестный сегмент «{segment}». Сегменты: {segments}.",
+                              "Unknown segment “{segment}”. Segments: {segments}."),
+    "rfm.rules_bad_cell": ("Неизвестная ячейка «{cell}»: ячейка — это две цифры от 1 до 5, сначала R, потом FM "
+                           "(например, 55).",
+                           "Unknown cell “{cell}”: a cell is two digits from 1 to 5, R then FM (e.g. 55)."),
+    "rfm.rules_twice": ("Ячейки отнесены к нескольким сегментам: {cells}. Каждая ячейка R×FM — ровно в одном сегменте.",
+                        "Cells assigned to more than one segment: {cells}. Every R×FM cell belongs to exactly one "
+                        "segment."),
+    "rfm.rules_unassigned": ("Ячейки без сегмента: {cells}. Каждая ячейка R×FM — ровно в одном сегменте.",
+                             "Cells without a segment: {cells}. Every R×FM cell belongs to exactly one segment."),
+    "rfm.cant_lose_outside": ("Отметка «Нельзя потерять» возможна только для ячеек сегмента «Под угрозой оттока»: {cells}.",
+                              "Only cells of “At risk of churn” can be flagged “Can't lose them”: {cells}."),
+    "rfm.bad_thresholds": ("Границы {metric}: нужны четыре возрастающих числа (для R и F — не меньше нуля), "
+                           "указано: {values}.",
+                           "{metric} thresholds: four increasing numbers are needed (R and F not below zero), "
+                           "got: {values}."),
+    "rfm.bad_mode": ("Неизвестный способ границ «{mode}»: quantile, frozen:ГГГГ-ММ-ДД или thresholds.",
+                     "Unknown cut-point mode “{mode}”: quantile, frozen:YYYY-MM-DD or thresholds."),
+    "rfm.no_baseline": ("Для зафиксированных границ выберите базовую дату.",
+                        "Frozen cut points need a baseline date."),
+    "rfm.no_customers": ("До {as_of} в базе нет ни одной транзакции: выберите дату позже.",
+                         "The base has no transaction before {as_of}: choose a later date."),
+    "rfm.bad_dates": ("Дата «с» ({from_date}) должна быть раньше даты «по» ({to_date}).",
+                      "The “from” date ({from_date}) must be before the “to” date ({to_date})."),
+    "rfm.bad_segment": ("Неизвестный сегмент «{segment}». Сегменты: {segments}.",
+                        "Unknown segment “{segment}”. Segments: {segments}."),
+    "rfm.bad_alert_pct": ("Порог сигнала должен быть от 0 до 100 %, указано: {value}.",
+                          "An alert threshold must be between 0 and 100 %, got: {value}."),
+    "rfm.bad_step": ("Шаг ряда — month или quarter, указано: {step}.", "The series step is month or quarter, got: {step}."),
+    "rfm.no_dates": ("Выберите хотя бы одну дату расчёта.", "Choose at least one as-of date."),
     # -- errors ------------------------------------------------------------------------------------------
     "ingest.no_file": ("Файл не найден: {path}", "File not found: {path}"),
     "ingest.empty_file": ("Файл пуст.", "The file is empty."),
