@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from cxcore import base, demo, ingest, workshop
-from cxcore.errors import CxError
-from cxcore.i18n import LANGUAGES, t
+from cxcore.errors import CxError, IngestError
+from cxcore.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from cxcore.ingest import Reject
 from cxcore.layout import Layout
 from cxcore.store import Store, open_store
@@ -65,9 +65,10 @@ def get_store() -> Store:
 
 
 def lang() -> str:
+    """The session's language: chosen in the sidebar, else the link's `?lang=`, else Russian."""
     if st.session_state.get("lang") not in LANGUAGES:
-        st.session_state["lang"] = st.query_params.get("lang", "ru") if st.query_params.get("lang") in LANGUAGES \
-            else "ru"
+        wanted = st.query_params.get("lang")
+        st.session_state["lang"] = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
     return st.session_state["lang"]
 
 
@@ -178,6 +179,8 @@ def run_load(workshop_id: str, path: Path, source_name: str, sheet: str | None, 
                                           progress=lambda share, key: state.update(share=share, key=key))
         except CxError as error:
             state["error"] = error
+        except Exception as error:  # a file nobody foresaw still ends in a sentence, not a dead page
+            state["error"] = IngestError("ingest.read_failed", detail=f"{type(error).__name__}: {error}"[:300])
 
     bar = st.progress(0.0, text=tr("progress.reading"))
     worker = threading.Thread(target=work, name="cx-load", daemon=True)
