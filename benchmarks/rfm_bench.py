@@ -48,6 +48,7 @@ import json, sys, time
 import duckdb
 started = time.perf_counter()
 con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET enable_progress_bar = false")  # a bar drawn on stdout would spoil the JSON
 frame = con.execute('''SELECT customer_id, max(order_date), count(*), sum(amount)
                        FROM base_rows GROUP BY customer_id''').df()
 print(json.dumps({"inside": time.perf_counter() - started, "customers": len(frame)}))
@@ -79,6 +80,7 @@ import duckdb, numpy as np, pandas as pd
 from cxcore.segments import DEFAULT_RULES, SEGMENTS
 reading = time.perf_counter()
 con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET enable_progress_bar = false")  # a bar drawn on stdout would spoil the JSON
 rows = con.execute("SELECT customer_id, order_id, order_date, amount FROM base_rows").df()
 con.close()
 read = time.perf_counter() - reading
