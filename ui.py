@@ -26,7 +26,8 @@ from cxcore.workshop import Workshop
 # and the tests render every page listed here.
 PAGES: dict[str, list[tuple[str, str, str]]] = {
     "nav.workshop": [("pages/workshop.py", "nav.workshop", ":material/home:")],
-    "nav.group.day1": [("pages/base.py", "nav.base", ":material/groups:")],
+    "nav.group.day1": [("pages/base.py", "nav.base", ":material/groups:"),
+                       ("pages/rfm.py", "nav.rfm", ":material/grid_view:")],
 }
 
 
@@ -131,6 +132,15 @@ def base_rejects(workshop_id: str, base_id: int) -> pd.DataFrame:
     return base.rejects(get_store(), workshop_id)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def rfm_result(workshop_id: str, base_id: int, settings_version: int):
+    """The RFM at the default as-of date under the workshop's settings (cached per base and settings)."""
+    from cxcore import rfm, rfm_settings
+
+    settings = rfm_settings.get(get_store(), workshop_id)
+    return rfm.compute(get_store(), workshop_id, base_id, None, settings.spec, settings.rules)
+
+
 # -- loading a base from the page ------------------------------------------------------------------------
 _SEPARATOR_NAMES = {";": ";", ",": ",", "\t": "TAB", "|": "|", "spaces": "␣␣"}
 
@@ -194,6 +204,10 @@ def run_load(workshop_id: str, path: Path, source_name: str, sheet: str | None, 
 
 
 # -- charts ----------------------------------------------------------------------------------------------
+# One colour per segment, in METHOD's order: champions, loyal, promising, at_risk, lost.
+SEGMENT_COLOURS = ["#1B7F3B", "#4C9BE8", "#B8D98C", "#F2A541", "#D64545"]
+
+
 def show_chart(chart) -> None:
     """An Altair chart with type big enough for the back of the room."""
     st.altair_chart(chart.configure_axis(labelFontSize=15, titleFontSize=16)

@@ -208,3 +208,22 @@ def test_pages_take_every_string_from_the_translation_table(path):
                 assert not (literal and re.search(r"[A-Za-zА-Яа-я]{2}", arg.value)), \
                     f"{path}:{node.lineno} shows a literal string: {arg.value!r}"
     assert not re.search(r"[А-Яа-яЁё]", code.split('"""', 2)[-1]), f"{path} has Cyrillic text outside the table"
+
+
+def test_rfm_page_shows_the_segments_of_the_demo_and_saves_the_target(db):
+    from cxcore import rfm_settings
+
+    at = app("pages/rfm.py")
+    shown = metrics(at)
+    assert shown["Истинная лояльность"] == "9\u202f551"
+    assert shown["Потерянные"] == "6\u202f732"
+    assert "На 01.12.2025" in at.caption[0].value
+    table = at.dataframe[0].value
+    assert list(table["Сегмент"]) == ["Истинная лояльность", "Лояльные", "Новые и перспективные",
+                                      "Под угрозой оттока", "Потерянные"]
+    assert table["Клиенты"].sum() == 50802
+    at.selectbox[0].set_value("at_risk").run()
+    at.button[0].click().run()
+    assert rfm_settings.target_segment(open_store(db), "demo") == "at_risk"
+    assert [b.label for b in at.download_button] == ["Скачать клиентов с сегментами (CSV)",
+                                                    "Скачать клиентов с сегментами (XLSX)"]
