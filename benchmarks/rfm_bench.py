@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import duckdb
+from harness import measure  # benchmarks/ is the script's folder, so on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # cxcore, when run as `python benchmarks/rfm_bench.py`
@@ -135,28 +133,13 @@ def base_db(workdir: Path, rows: int, customers: int) -> Path:
     return db
 
 
-def measure(argv: list[str], workdir: Path) -> tuple[float, float, dict]:
-    """Wall seconds, peak RSS in MB and the JSON printed by one child process (see ingest_bench.measure)."""
-    with tempfile.TemporaryFile(dir=workdir) as out, tempfile.TemporaryFile(dir=workdir) as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait for it again
-        out.seek(0)
-        err.seek(0)
-        if child.returncode != 0:
-            sys.exit(f"failed ({child.returncode}): {' '.join(argv[:2])}...\n{err.read().decode(errors='replace')}")
-        peak_kb = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024  # macOS: bytes
-        return seconds, peak_kb / 1024, json.loads(out.read())
-
-
 def run_once(kind: str, db: Path, workdir: Path) -> tuple[float, float, dict]:
     copy = workdir / f"run_{kind}.duckdb"  # a fresh copy every run, taken outside the timed part
     shutil.copyfile(db, copy)
     code = {"floor": _FLOOR, "product": _PRODUCT, "pandas": _PANDAS}[kind]
     try:
-        return measure([sys.executable, "-c", code, str(copy), WORKSHOP], workdir)
+        seconds, peak_mb, out = measure([sys.executable, "-c", code, str(copy), WORKSHOP], workdir)
+        return seconds, peak_mb, json.loads(out)
     finally:
         for stale in (copy, copy.with_suffix(".duckdb.wal")):
             stale.unlink(missing_ok=True)
