@@ -64,7 +64,8 @@ st.dataframe(table.rename(columns={"name": segment, **{c: ui.tr(f"rfm.col.{c}") 
 
 target = st.selectbox(ui.tr("rfm.target_segment"), SEGMENTS, format_func=names.get,
                       index=SEGMENTS.index(settings.target_segment) if settings.target_segment in SEGMENTS else 0)
-if target != settings.target_segment and st.button(ui.tr("rfm.target_save"), type="primary"):
+unsaved = settings.target_segment is None or target != settings.target_segment
+if unsaved and st.button(ui.tr("rfm.target_save"), type="primary"):
     try:
         rfm_settings.save(ui.get_store(), settings, ui.actor(), target_segment=target)
         st.toast(ui.tr("workshop.saved"))

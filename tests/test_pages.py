@@ -222,8 +222,10 @@ def test_rfm_page_shows_the_segments_of_the_demo_and_saves_the_target(db):
     assert list(table["Сегмент"]) == ["Истинная лояльность", "Лояльные", "Новые и перспективные",
                                       "Под угрозой оттока", "Потерянные"]
     assert table["Клиенты"].sum() == 50802
+    assert [b.label for b in at.button] == ["Сделать целевым"]  # no target yet: even the first one is saved
     at.selectbox[0].set_value("at_risk").run()
     at.button[0].click().run()
     assert rfm_settings.target_segment(open_store(db), "demo") == "at_risk"
+    assert not at.button  # saved: nothing left to save
     assert [b.label for b in at.download_button] == ["Скачать клиентов с сегментами (CSV)",
                                                     "Скачать клиентов с сегментами (XLSX)"]
