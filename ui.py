@@ -7,17 +7,19 @@ from __future__ import annotations
 import tempfile
 import threading
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pandas as pd
 import streamlit as st
 
-from cxcore import base, demo, ingest, workshop
-from cxcore.errors import CxError, IngestError
-from cxcore.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from cxcore import base, demo, ingest, quality, rfm, rfm_settings, workshop
+from cxcore.errors import ConflictError, CxError, IngestError
+from cxcore.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_number, t
 from cxcore.ingest import Reject
 from cxcore.layout import Layout
+from cxcore.segments import SEGMENTS
 from cxcore.store import Store, open_store
 from cxcore.workshop import Workshop
 
@@ -27,7 +29,8 @@ from cxcore.workshop import Workshop
 PAGES: dict[str, list[tuple[str, str, str]]] = {
     "nav.workshop": [("pages/workshop.py", "nav.workshop", ":material/home:")],
     "nav.group.day1": [("pages/base.py", "nav.base", ":material/groups:"),
-                       ("pages/rfm.py", "nav.rfm", ":material/grid_view:")],
+                       ("pages/rfm.py", "nav.rfm", ":material/grid_view:"),
+                       ("pages/quality.py", "nav.quality", ":material/monitoring:")],
 }
 
 
@@ -116,6 +119,32 @@ def current_base_id(workshop_id: str) -> int | None:
     return base.current_base_id(get_store(), workshop_id)
 
 
+def segment_page(title_key: str) -> tuple[Workshop, int, "rfm_settings.RfmSettings"]:
+    """The head of a page on the segments: its title, then the workshop, its base and RFM settings;
+    without a base the page says so and stops."""
+    current = current_workshop()
+    st.title(tr(title_key))
+    base_id = current_base_id(current.id)
+    if base_id is None:
+        st.info(tr("base.none"))
+        st.stop()
+    return current, base_id, rfm_settings.get(get_store(), current.id)
+
+
+def segment_names() -> dict[str, str]:
+    """Segment key → its name in the session's language (also "new", the migration's row)."""
+    return {s: tr(f"rfm.segment.{s}") for s in (*SEGMENTS, rfm.NEW)}
+
+
+def cut_points_text(cuts: "rfm.CutPoints") -> dict[str, str]:
+    """The cut points as the captions print them: {mode, r, f, m}, "55 / 151 / 315 / 608"."""
+    def listed(values) -> str:
+        return " / ".join(fmt_number(v, lang()) for v in values or ())
+
+    return {"mode": tr(f"rfm.mode.{cuts.mode}"), "r": listed(cuts.recency), "f": listed(cuts.frequency),
+            "m": listed(cuts.monetary)}
+
+
 # Cached reads are keyed by the base id: a new load is a new id, so nothing stale is ever shown.
 @st.cache_data(max_entries=64, show_spinner=False)
 def base_summary(workshop_id: str, base_id: int) -> base.BaseSummary:
@@ -133,12 +162,33 @@ def base_rejects(workshop_id: str, base_id: int) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def rfm_result(workshop_id: str, base_id: int, settings_version: int):
-    """The RFM at the default as-of date under the workshop's settings (cached per base and settings)."""
-    from cxcore import rfm, rfm_settings
-
+def rfm_result(workshop_id: str, base_id: int, settings_version: int, as_of: date | None = None):
+    """The RFM at `as_of` (default: the day after the last transaction) under the workshop's settings,
+    cached per base, settings version and date: a rerun never re-reads the base."""
     settings = rfm_settings.get(get_store(), workshop_id)
-    return rfm.compute(get_store(), workshop_id, base_id, None, settings.spec, settings.rules)
+    return rfm.compute(get_store(), workshop_id, base_id, as_of, settings.spec, settings.rules)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def rfm_default_as_of(base_id: int) -> date:
+    return rfm.default_as_of(get_store(), base_id)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def base_quality(workshop_id: str, base_id: int, settings_version: int, dates: tuple[date, ...], step: str,
+                 ruler: str):
+    """Segment sizes over `dates`: `ruler` "frozen" measures every date with one ruler (the workshop's
+    frozen or threshold cut points, else the quantiles of the first date); "quantile" recomputes them."""
+    settings = rfm_settings.get(get_store(), workshop_id)
+    spec = rfm.CutSpec() if ruler == "quantile" else (settings.spec if settings.cut_mode != "quantile" else None)
+    return quality.quality_series(get_store(), workshop_id, base_id, list(dates), spec, settings.rules,
+                                  quality.STEPS[step])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def rfm_migration(workshop_id: str, base_id: int, settings_version: int, from_date: date, to_date: date):
+    settings = rfm_settings.get(get_store(), workshop_id)
+    return rfm.migration(get_store(), workshop_id, base_id, from_date, to_date, settings.spec, settings.rules)
 
 
 # -- loading a base from the page ------------------------------------------------------------------------
@@ -208,10 +258,10 @@ def run_load(workshop_id: str, path: Path, source_name: str, sheet: str | None, 
 SEGMENT_COLOURS = ["#1B7F3B", "#4C9BE8", "#B8D98C", "#F2A541", "#D64545"]
 
 
-def show_chart(chart) -> None:
-    """An Altair chart with type big enough for the back of the room."""
-    st.altair_chart(chart.configure_axis(labelFontSize=15, titleFontSize=16)
-                    .configure_legend(labelFontSize=15, titleFontSize=16), width="stretch")
+def show_chart(chart, height: int = 420) -> None:
+    """An Altair chart as tall as `height` px, with type big enough for the back of the room."""
+    st.altair_chart(chart.properties(height=height).configure_axis(labelFontSize=15, titleFontSize=16)
+                    .configure_legend(labelFontSize=15, titleFontSize=16), width="stretch", height=height)
 
 
 # -- versioned forms ---------------------------------------------------------------------------------------
@@ -230,6 +280,21 @@ def form_saved(form: str, fields: tuple[str, ...]) -> None:
     """Forget the form's widgets so that they refill from the saved record."""
     for name in (*fields, "version"):
         st.session_state.pop(f"{form}.{name}", None)
+
+
+def save_form(form: str, fields: tuple[str, ...], conflict: str | Callable[[ConflictError], str],
+              save: Callable[[], Any]) -> None:
+    """Run a form's versioned save: on success forget the form's widgets (they refill from the record) and
+    rerun; on a conflict show `conflict` (the other person's change) and base the form on the new version."""
+    try:
+        save()
+    except ConflictError as error:
+        form_conflicted(form, error.current["version"])
+        st.error(conflict(error) if callable(conflict) else conflict)
+        return
+    form_saved(form, fields)
+    st.toast(tr("workshop.saved"))
+    st.rerun()
 
 
 def form_conflicted(form: str, version: int) -> None:

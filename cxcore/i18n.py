@@ -17,6 +17,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.workshop": ("Воркшоп", "Workshop"),
     "nav.base": ("Клиентская база", "Customer base"),
     "nav.rfm": ("RFM-сегменты", "RFM segments"),
+    "nav.quality": ("Качество базы", "Base quality"),
     "nav.group.day1": ("День 1: данные", "Day 1: data"),
     # -- the workshop page -------------------------------------------------------------------------------
     "workshop.title": ("Воркшоп", "Workshop"),
@@ -101,6 +102,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reject.bad_amount": ("неверная сумма «{value}»", "invalid amount '{value}'"),
     # -- RFM (cxcore/rfm.py, segments.py, quality.py, rfm_settings.py) -----------------------------------
     "rfm.title": ("RFM-сегменты", "RFM segments"),
+    "number.thousand": ("{value} тыс.", "{value}k"),
+    "number.million": ("{value} млн", "{value}M"),
     "rfm.cuts_line": ("На {as_of}; границы баллов: {mode}. R, дней: {r}; F, заказов: {f}; M, ₽: {m}.",
                       "As of {as_of}; score cut points: {mode}. R, days: {r}; F, orders: {f}; M, ₽: {m}."),
     "rfm.revenue_share": ("{share} % выручки", "{share} % of revenue"),
@@ -121,6 +124,76 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rfm.cant_lose": ("Нельзя потерять", "Can't lose them"),
     "rfm.target_segment": ("Целевой сегмент для CJM", "Target segment for the journey map"),
     "rfm.as_of": ("Дата расчёта", "As-of date"),
+    "rfm.as_of_help": ("Учитываются транзакции до этой даты (не включая её). По умолчанию — день после последней "
+                       "транзакции базы.",
+                       "Transactions before this day count (the day itself does not). Default: the day after the "
+                       "base's last transaction."),
+    "rfm.settings_title": ("Дата расчёта, границы баллов и правила сегментов",
+                           "As-of date, score cut points and segment rules"),
+    "rfm.settings_conflict": ("Настройки RFM только что сохранил кто-то другой: форма показывает их, проверьте и "
+                              "сохраните ещё раз.",
+                              "Someone else just saved the RFM settings: the form shows them now; check and save "
+                              "again."),
+    "rfm.baseline": ("Базовая дата (для зафиксированных границ)", "Baseline date (for frozen cut points)"),
+    "rfm.baseline_help": ("Границы баллов берутся из квинтилей на эту дату, и все более поздние периоды меряются той "
+                          "же линейкой.",
+                          "The cut points are the quintiles at this date; every later period is measured with the "
+                          "same ruler."),
+    "rfm.thresholds_help": ("Бизнес-пороги: четыре возрастающих числа через «;», например 30; 90; 180; 365. "
+                            "Балл = 1 + число порогов, которые значение превышает (для R наоборот).",
+                            "Business thresholds: four increasing numbers separated by “;”, e.g. 30; 90; 180; 365. "
+                            "Score = 1 + the number of thresholds the value exceeds (reversed for R)."),
+    "rfm.rules_title": ("Правила сегментов", "Segment rules"),
+    "rfm.rules_help": ("Ячейка — две цифры: балл R, затем балл FM (FM = (F + M) / 2, округление вверх). Каждая из 25 "
+                       "ячеек должна быть ровно в одном сегменте.",
+                       "A cell is two digits: the R score, then the FM score (FM = (F + M) / 2 rounded up). Each of "
+                       "the 25 cells must be in exactly one segment."),
+    "rfm.cant_lose_cells": ("Ячейки «Нельзя потерять» (внутри «Под угрозой оттока»)",
+                            "“Can't lose them” cells (inside “At risk of churn”)"),
+    "rfm.grid_measure": ("Показать в ячейках", "Show in the cells"),
+    "rfm.histograms_title": ("Распределение R, F и M", "Distribution of R, F and M"),
+    # -- the base quality page ---------------------------------------------------------------------------
+    "quality.title": ("Качество базы: не теряем ли мы лучших клиентов?", "Base quality: are we losing our best customers?"),
+    "quality.step": ("Шаг", "Step"),
+    "quality.step.month": ("Месяц", "Month"),
+    "quality.step.quarter": ("Квартал", "Quarter"),
+    "quality.span": ("Период", "Period"),
+    "quality.months": ("Последние {n} мес.", "Last {n} months"),
+    "quality.measure": ("Показатель", "Measure"),
+    "quality.too_short": ("База слишком короткая для ряда: нужны хотя бы две даты расчёта после первой транзакции.",
+                          "The base is too short for a series: at least two as-of dates after its first transaction "
+                          "are needed."),
+    "quality.ruler": ("Одна линейка на весь ряд — {mode}, на {as_of}: R, дней: {r}; F, заказов: {f}; M, ₽: {m}. "
+                      "Выручка и активные клиенты — за период перед каждой датой.",
+                      "One ruler for the whole series — {mode}, at {as_of}: R, days: {r}; F, orders: {f}; M, ₽: {m}. "
+                      "Revenue and active customers are those of the period before each date."),
+    "quality.sizes_title": ("Сегменты во времени", "Segments over time"),
+    "quality.compare": ("Сравнить с квинтилями, пересчитанными на каждую дату",
+                        "Compare with quintiles recomputed at every date"),
+    "quality.compare_help": ("Пересчитанные квинтили всегда делят базу на равные доли, поэтому скрывают ухудшение: "
+                             "тот же ряд с одной линейкой его показывает.",
+                             "Recomputed quintiles always split the base into equal shares, so they hide a decline; "
+                             "the same series with one ruler shows it."),
+    "quality.frozen_ruler": ("Одна линейка", "One ruler"),
+    "quality.moving_ruler": ("Квинтили пересчитываются", "Quintiles recomputed"),
+    "quality.migration_title": ("Куда перешли клиенты", "Where the customers went"),
+    "quality.migration_help": ("Строка — сегмент на {first}, столбец — сегмент на {last}; оба по границам на {first}. "
+                               "«Новые с тех пор» — клиенты без транзакций до {first}. Выручка — с {first} по {last}.",
+                               "Row: the segment at {first}; column: the segment at {last}; both by the cut points of "
+                               "{first}. “New since then”: customers with no transaction before {first}. Revenue: "
+                               "from {first} to {last}."),
+    "quality.kept": ("Из {size} клиентов сегмента «{segment}» на {first} к {last} в нём остались {stayed} %, а {slid} % "
+                     "скатились в «Под угрозой оттока» или «Потерянные».",
+                     "Of the {size} “{segment}” customers at {first}, {stayed} % were still there at {last}, and "
+                     "{slid} % slid to “At risk of churn” or “Lost”."),
+    "quality.from": ("С даты", "From"),
+    "quality.to": ("По дату", "To"),
+    "quality.from_segment": ("Сегмент на {day}", "Segment at {day}"),
+    "quality.to_segment": ("Сегмент на {day}", "Segment at {day}"),
+    "quality.alert_settings": ("Пороги сигнала об ухудшении базы", "Thresholds of the base-quality alert"),
+    "quality.alert_count": ("Активные клиенты изменились меньше чем на ±, %", "Active customers moved less than ±, %"),
+    "quality.alert_revenue": ("…а выручка «Истинной лояльности» и «Лояльных» упала больше чем на, %",
+                              "…while the revenue of True loyalty and Loyal fell by more than, %"),
     "rfm.cut_mode": ("Границы баллов", "Score cut points"),
     "rfm.mode.quantile": ("Квинтили этого периода", "Quintiles of this period"),
     "rfm.mode.frozen": ("Зафиксированные на базовую дату", "Frozen at a baseline date"),
@@ -192,6 +265,85 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "An alert threshold must be between 0 and 100 %, got: {value}."),
     "rfm.bad_step": ("Шаг ряда — month или quarter, указано: {step}.", "The series step is month or quarter, got: {step}."),
     "rfm.no_dates": ("Выберите хотя бы одну дату расчёта.", "Choose at least one as-of date."),
+    # -- journey: the method's vocabulary (cxcore/method.py) and journey errors (cxcore/journey*.py) --------
+    "stage.need": ("Потребность", "Need"),
+    "stage.search": ("Поиск", "Search"),
+    "stage.choice": ("Выбор", "Choice"),
+    "stage.purchase": ("Покупка", "Purchase"),
+    "stage.receipt": ("Получение", "Receipt"),
+    "stage.use": ("Использование", "Use"),
+    "stage.service": ("Обслуживание", "Service"),
+    "stage.recommend": ("Рекомендации", "Recommendation"),
+    "stage.need.principle": ("Вовлекайте", "Engage"),
+    "stage.search.principle": ("Узнавайте", "Recognise"),
+    "stage.choice.principle": ("Предлагайте нужное", "Offer what is needed"),
+    "stage.purchase.principle": ("Удивляйте", "Surprise"),
+    "stage.receipt.principle": ("Будьте последовательны", "Be consistent"),
+    "stage.use.principle": ("Упрощайте", "Simplify"),
+    "stage.service.principle": ("Заботьтесь", "Care"),
+    "stage.recommend.principle": ("Награждайте", "Reward"),
+    "expectation.need": ("Закрытие потребности", "Closing the whole need in one place"),
+    "expectation.promises": ("Выполнение обещаний", "Keeping promises"),
+    "expectation.material": ("Материальная выгода", "Material benefit"),
+    "expectation.emotional": ("Эмоциональная выгода", "Emotional benefit"),
+    "expectation.speed": ("Скорость операций", "Speed of operations"),
+    "expectation.simplicity": ("Простота операций", "Simplicity of operations"),
+    "expectation.transparency": ("Прозрачность взаимодействия", "Transparency"),
+    "expectation.support": ("Поддержка", "Support"),
+    "expectation.comfort": ("Комфорт в точках контакта", "Comfort at touchpoints"),
+    "department.marketing": ("Маркетинг", "Marketing"),
+    "department.sales": ("Продажи", "Sales"),
+    "department.service": ("Сервис", "Service"),
+    "channel.site": ("Сайт", "Website"),
+    "channel.app": ("Мобильное приложение", "Mobile app"),
+    "channel.store": ("Магазин", "Store"),
+    "channel.call_centre": ("Колл-центр", "Call centre"),
+    "channel.email": ("E-mail", "E-mail"),
+    "channel.sms": ("SMS", "SMS"),
+    "channel.messenger": ("Мессенджер", "Messenger"),
+    "channel.social": ("Соцсети", "Social media"),
+    "channel.ads": ("Реклама", "Advertising"),
+    "channel.courier": ("Курьер", "Courier"),
+    "channel.pickup_point": ("Пункт выдачи", "Pick-up point"),
+    "channel.marketplace": ("Маркетплейс", "Marketplace"),
+    "channel.manager": ("Персональный менеджер", "Account manager"),
+    "evidence.data": ("Видно в данных", "Observed in data"),
+    "evidence.customers": ("Со слов клиентов", "Reported by customers"),
+    "evidence.assumed": ("Предположение", "Assumed"),
+    "status.open": ("Открыт", "Open"),
+    "status.in_progress": ("В работе", "In progress"),
+    "status.solved": ("Решён", "Solved"),
+    "quadrant.quick_win": ("Быстрая победа", "Quick win"),
+    "quadrant.big_bet": ("Крупная ставка", "Big bet"),
+    "quadrant.fill_in": ("Мелкое улучшение", "Fill-in"),
+    "quadrant.time_sink": ("Пожиратель времени", "Time sink"),
+    "journey.not_text": ("{field}: должно быть текстом", "{field}: must be text"),
+    "journey.empty_text": ("{field}: не может быть пустым", "{field}: must not be empty"),
+    "journey.bad_score": ("{field}: должно быть целым числом от 1 до 5", "{field}: must be an integer 1–5"),
+    "journey.bad_emotion": ("{field}: должно быть целым числом от −2 до 2",
+                            "{field}: must be an integer from −2 to 2"),
+    "journey.bad_share": ("{field}: должно быть числом от 0 до 1", "{field}: must be a number from 0 to 1"),
+    "journey.bad_number": ("{field}: должно быть числом", "{field}: must be a number"),
+    "journey.bad_position": ("{field}: должно быть целым числом не меньше 0", "{field}: must be a whole number ≥ 0"),
+    "journey.bad_choice": ("{field}: «{value}» — нет такого варианта; варианты: {allowed}",
+                           "{field}: “{value}” is not one of: {allowed}"),
+    "journey.not_list": ("{field}: должно быть списком", "{field}: must be a list"),
+    "journey.not_object": ("{field}: должно быть объектом", "{field}: must be an object"),
+    "journey.no_expectations": ("{field}: укажите хотя бы одно из 9 ожиданий",
+                                "{field}: name at least one of the 9 expectations"),
+    "journey.bad_time": ("{field}: нужны дата и время вида 2025-12-08T10:15:00",
+                         "{field}: must be a date and time like 2025-12-08T10:15:00"),
+    "journey.unknown_field": ("{field}: неизвестное поле", "{field}: unknown field"),
+    "journey.missing_field": ("{field}: обязательное поле отсутствует", "{field}: required field missing"),
+    "journey.duplicate_segment": ("{field}: второй путь для сегмента «{value}»",
+                                  "{field}: a second journey for segment “{value}”"),
+    "journey.bad_format": ("{field}: «{value}», ожидается {expected}", "{field}: “{value}”, expected {expected}"),
+    "journey.no_file": ("Файл не найден: {path}", "File not found: {path}"),
+    "journey.not_json": ("Файл {path} — не JSON: {detail}", "{path} is not JSON: {detail}"),
+    "journey.no_template": ("Нет шаблона «{industry}». Шаблоны: {templates}.",
+                            "No template “{industry}”. Templates: {templates}."),
+    "journey.undo_conflict": ("Отменить нельзя: после вашего изменения запись изменили. Сейчас она такая, как показано.",
+                              "Cannot undo: the record was changed after your change. It now reads as shown."),
     # -- errors ------------------------------------------------------------------------------------------
     "ingest.no_file": ("Файл не найден: {path}", "File not found: {path}"),
     "ingest.empty_file": ("Файл пуст.", "The file is empty."),
@@ -265,6 +417,16 @@ def fmt_money(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
             return f"{number} {ru} ₽" if lang == "ru" else f"₽{number} {en}"
     number = fmt_number(value, lang, 2)
     return f"{number} ₽" if lang == "ru" else f"₽{number}"
+
+
+def fmt_short(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A number for a chart label: 950, '12 тыс.' / '12k', '3,4 млн' / '3.4M'."""
+    if value is None:
+        return "—"
+    for scale, key in ((1e6, "number.million"), (1e3, "number.thousand")):
+        if abs(value) >= scale:
+            return t(key, lang, value=fmt_number(value / scale, lang, 0 if value % scale == 0 else 1))
+    return fmt_number(value, lang)
 
 
 def fmt_date(value, lang: str = DEFAULT_LANGUAGE) -> str:

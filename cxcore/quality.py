@@ -41,6 +41,13 @@ def series_dates(first: date, last: date, step: str = "month") -> list[date]:
     return dates
 
 
+def window(last: date, months: int, step: str, earliest: date | None) -> list[date]:
+    """The as-of dates of the last `months` up to `last`, every `step`, each after `earliest` (the base's first
+    transaction: a date before it has no customers to score)."""
+    dates = series_dates(months_before(last, months), last, step)
+    return [day for day in dates if earliest is None or day > earliest]
+
+
 @dataclass(frozen=True)
 class QualityAlert:
     """Active customers and champions + loyal revenue at two dates; `fired` when the count held (moved

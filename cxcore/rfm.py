@@ -67,6 +67,16 @@ class CutPoints:
             checked[metric] = numbers
         return cls("thresholds", **checked)
 
+    @classmethod
+    def from_text(cls, recency: str, frequency: str, monetary: str) -> "CutPoints":
+        """Thresholds as typed in the page: "30; 90; 180; 365" (also "/" or commas between them)."""
+        return cls.thresholds(*(numbers_in(text) for text in (recency, frequency, monetary)))
+
+    def texts(self) -> dict[str, str]:
+        """{metric: "30; 90; 180; 365"}: the cut points as the page shows them for editing."""
+        values = (self.recency, self.frequency, self.monetary)
+        return {metric: "; ".join(str(_number(v)) for v in numbers or ()) for metric, numbers in zip(METRICS, values)}
+
     def params(self) -> dict[str, float]:
         """The twelve cut points bound into the scoring statement."""
         found = {}
@@ -153,6 +163,23 @@ class Migration:
     to_date: date
     cut_points: CutPoints
     cells: pd.DataFrame
+
+    def matrix(self) -> pd.DataFrame:
+        """Every from-segment (the five, then "new") × every to-segment, zeros included: from_segment,
+        to_segment, customers, revenue, row_share (the share of the from-segment's customers)."""
+        rows = pd.MultiIndex.from_product([(*SEGMENTS, NEW), SEGMENTS], names=["from_segment", "to_segment"])
+        full = self.cells.set_index(["from_segment", "to_segment"]).reindex(rows, fill_value=0).reset_index()
+        sizes = full.groupby("from_segment")["customers"].transform("sum")
+        return full.assign(row_share=(full["customers"] / sizes.where(sizes > 0)).fillna(0.0))
+
+    def kept(self, segment: str) -> tuple[int, float, float]:
+        """The from-segment's customers, the share still in it at the later date, and the share that slid
+        to at_risk or lost."""
+        row = self.cells[self.cells["from_segment"] == segment].groupby("to_segment")["customers"].sum()
+        size = int(row.sum())
+        if not size:
+            return 0, 0.0, 0.0
+        return size, float(row.get(segment, 0)) / size, float(row.reindex(["at_risk", "lost"], fill_value=0).sum()) / size
 
     def to_json(self) -> dict[str, Any]:
         return {"from": self.from_date.isoformat(), "to": self.to_date.isoformat(),
@@ -335,6 +362,19 @@ def _statements() -> dict[str, str]:
 def _sql(name: str, **slots: str) -> str:
     """A statement of rfm.sql with its {slots} filled (a slot not given stays empty)."""
     return _statements()[name].format_map(collections.defaultdict(str, slots))
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers of a typed list: split at ";" or "/" (then a comma is a decimal comma), else at commas,
+    else at spaces; spaces inside a number ("50 000") are dropped."""
+    text = (text or "").strip()
+    if re.search(r"[;/]", text):
+        parts = [re.sub(r"\s", "", part).replace(",", ".") for part in re.split(r"[;/]", text)]
+    elif "," in text:
+        parts = [re.sub(r"\s", "", part) for part in text.split(",")]
+    else:
+        parts = text.split()
+    return [part for part in parts if part]
 
 
 def _number(value: float) -> float | int:

@@ -97,6 +97,17 @@ def save(store: Store, current: RfmSettings, actor: str, **changes: Any) -> RfmS
     return RfmSettings.from_record(record)
 
 
+def ruler(mode: str, baseline: date | None, thresholds: dict[str, str]) -> dict[str, Any]:
+    """The changes that put a ruler in use, from the page's inputs: `thresholds` as typed ({metric: text}) are
+    read only in that mode, the baseline date only in frozen mode (the other mode's values are kept)."""
+    changes: dict[str, Any] = {"cut_mode": mode}
+    if mode == "frozen":
+        changes["baseline_as_of"] = baseline
+    if mode == "thresholds":
+        changes["thresholds"] = CutPoints.from_text(**thresholds)
+    return changes
+
+
 def _check(settings: RfmSettings) -> None:
     settings.spec  # noqa: B018  (a mode that does not exist, or frozen without a date, raises here)
     if settings.target_segment is not None and settings.target_segment not in SEGMENTS:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -60,6 +61,15 @@ class SegmentRules:
             raise RfmError("rfm.cant_lose_outside", cells=", ".join(outside))
         return cls(tuple(owner[c][0] for c in CELLS), flagged)
 
+    @classmethod
+    def from_text(cls, cells: Mapping[str, str], cant_lose: str = "") -> "SegmentRules":
+        """From the rule table as typed: {segment: "55, 54, 45"} (any separator between the cells)."""
+        return cls.from_mapping({segment: cells_in(text) for segment, text in cells.items()}, cells_in(cant_lose))
+
+    def to_text(self) -> dict[str, str]:
+        """{segment: "55, 54, 45"}: the rule table as the editor shows it."""
+        return {segment: ", ".join(cells) for segment, cells in self.to_mapping().items()}
+
     def to_mapping(self) -> dict[str, list[str]]:
         """{segment: [cells]} in METHOD order, cells from the best (55) down."""
         found: dict[str, list[str]] = {s: [] for s in SEGMENTS}
@@ -86,6 +96,11 @@ class SegmentRules:
             return DEFAULT_RULES
         data = json.loads(text)
         return cls.from_mapping(data["segments"], data.get("cant_lose", ()))
+
+
+def cells_in(text: str | None) -> list[str]:
+    """The cells named in a typed list: "55, 54 45;35" → ["55", "54", "45", "35"]."""
+    return [cell for cell in re.split(r"[^0-9]+", text or "") if cell]
 
 
 def _cell(value: Any) -> str:

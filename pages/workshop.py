@@ -5,7 +5,6 @@ import streamlit as st
 
 import ui
 from cxcore import workshop
-from cxcore.errors import ConflictError
 from cxcore.i18n import fmt_date, fmt_number
 
 current = ui.current_workshop()
@@ -36,12 +35,6 @@ with st.expander(ui.tr("workshop.title")), st.form(form):
                                  index=workshop.LANGUAGES.index(current.language)),
     }
     if st.form_submit_button(ui.tr("workshop.save"), type="primary"):
-        try:
-            workshop.update(ui.get_store(), replace(current, version=seen), ui.actor(), **values)
-            ui.form_saved(form, workshop.EDITABLE)
-            st.toast(ui.tr("workshop.saved"))
-            st.rerun()
-        except ConflictError as error:
-            ui.form_conflicted(form, error.current["version"])
-            st.error(ui.tr("workshop.conflict", current=", ".join(
-                str(error.current[name]) for name in workshop.EDITABLE if error.current.get(name))))
+        ui.save_form(form, workshop.EDITABLE, lambda error: ui.tr("workshop.conflict", current=", ".join(
+                         str(error.current[name]) for name in workshop.EDITABLE if error.current.get(name))),
+                     lambda: workshop.update(ui.get_store(), replace(current, version=seen), ui.actor(), **values))

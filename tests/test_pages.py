@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+from datetime import date
 import re
 import shutil
 from pathlib import Path
@@ -217,15 +218,147 @@ def test_rfm_page_shows_the_segments_of_the_demo_and_saves_the_target(db):
     shown = metrics(at)
     assert shown["Истинная лояльность"] == "9\u202f551"
     assert shown["Потерянные"] == "6\u202f732"
-    assert "На 01.12.2025" in at.caption[0].value
+    assert "На 01.12.2025" in rfm_caption(at)
     table = at.dataframe[0].value
     assert list(table["Сегмент"]) == ["Истинная лояльность", "Лояльные", "Новые и перспективные",
                                       "Под угрозой оттока", "Потерянные"]
     assert table["Клиенты"].sum() == 50802
-    assert [b.label for b in at.button] == ["Сделать целевым"]  # no target yet: even the first one is saved
-    at.selectbox[0].set_value("at_risk").run()
-    at.button[0].click().run()
-    assert rfm_settings.target_segment(open_store(db), "demo") == "at_risk"
-    assert not at.button  # saved: nothing left to save
+    at.selectbox(key="rfm.target").set_value("loyal").run()
+    next(b for b in at.button if b.label == "Сделать целевым").click().run()
+    assert rfm_settings.target_segment(open_store(db), "demo") == "loyal"
+    assert not [b for b in at.button if b.label == "Сделать целевым"]  # saved: nothing left to save
     assert [b.label for b in at.download_button] == ["Скачать клиентов с сегментами (CSV)",
                                                     "Скачать клиентов с сегментами (XLSX)"]
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def chart_data(chart) -> "pd.DataFrame":
+    """The rows an Altair chart was drawn from (Streamlit ships them as Arrow beside the spec)."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
+
+
+def rfm_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith(("На ", "As of ")))
+
+
+def test_rfm_page_shows_histograms_and_the_grid_by_revenue(db):
+    at = app("pages/rfm.py")
+    shown = charts(at)
+    assert len(shown) == 5  # share bars, R × FM grid, R, F and M histograms
+    assert at.subheader[2].value == "Распределение R, F и M"
+    recency, frequency, monetary = (chart_data(c) for c in shown[2:])
+    assert frequency["customers"].sum() == monetary["customers"].sum() == 50802
+    assert recency["customers"].sum() == 50802 - 30  # the 30 customers with no positive order have no R
+    assert list(frequency["label"][:3]) == ["0", "1", "2"] and frequency["label"].iloc[-1].endswith("+")
+    assert monetary["label"].iloc[0] == "< 200"
+    grid = chart_data(shown[1])
+    assert grid["customers"].sum() == 50802 and grid.loc[0, "shown"] == "1\u202f234"  # R 5, FM 1
+    at.segmented_control(key="rfm.grid_measure").set_value("revenue").run()
+    assert chart_data(charts(at)[1]).loc[0, "shown"].endswith("тыс.")
+
+
+def test_rfm_page_business_thresholds_are_saved_and_shown(db):
+    from cxcore import rfm_settings
+
+    at = app("pages/rfm.py")
+    at.radio(key="rfm.ruler.mode").set_value("thresholds")
+    at.text_input(key="rfm.ruler.recency").set_value("30; 90; 180; 365")
+    at.text_input(key="rfm.ruler.frequency").set_value("1; 2; 3; 5")
+    at.text_input(key="rfm.ruler.monetary").set_value("2 000; 5 000; 15 000; 50 000")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    saved = rfm_settings.get(open_store(db), "demo")
+    assert saved.cut_mode == "thresholds" and saved.thresholds.monetary == (2000, 5000, 15000, 50000)
+    assert "Бизнес-пороги. R, дней: 30 / 90 / 180 / 365; F, заказов: 1 / 2 / 3 / 5; M, ₽: 2\u202f000 / 5\u202f000" \
+        in rfm_caption(at)
+    assert sum(int(v.replace("\u202f", "")) for v in metrics(at).values()) == 50802
+
+
+def test_rfm_page_refuses_thresholds_that_do_not_increase(db):
+    from cxcore import rfm_settings
+
+    before = rfm_settings.get(open_store(db), "demo").version
+    at = app("pages/rfm.py")
+    at.radio(key="rfm.ruler.mode").set_value("thresholds")
+    at.text_input(key="rfm.ruler.recency").set_value("90; 30; 180; 365")
+    at.button[0].click().run()
+    assert at.error[0].value.startswith("Границы R: нужны четыре возрастающих числа")
+    assert rfm_settings.get(open_store(db), "demo").version == before
+    assert "Квинтили этого периода" in rfm_caption(at)
+
+
+def test_rfm_page_frozen_cut_points_measure_today_with_last_years_ruler(db):
+    at = app("pages/rfm.py")
+    at.radio(key="rfm.ruler.mode").set_value("frozen")
+    at.date_input(key="rfm.ruler.baseline").set_value(date(2024, 12, 1))
+    at.button[0].click().run()
+    assert "Зафиксированные на базовую дату" in rfm_caption(at)
+    assert metrics(at)["Истинная лояльность"] == "7\u202f462"
+
+
+def test_rfm_page_as_of_date_moves_the_whole_page(db):
+    at = app("pages/rfm.py")
+    at.date_input(key="rfm.as_of").set_value(date(2024, 12, 1)).run()
+    assert "На 01.12.2024" in rfm_caption(at)
+    assert sum(int(v.replace("\u202f", "")) for v in metrics(at).values()) < 50802
+
+
+def test_rfm_page_segment_rules_are_validated_before_saving(db):
+    from cxcore import rfm_settings
+
+    before = rfm_settings.get(open_store(db), "demo").version
+    at = app("pages/rfm.py")
+    at.text_input(key="rfm.rules.lost").set_value("12")  # 11 left without a segment
+    at.button[1].click().run()
+    assert at.error[0].value == ("Ячейки без сегмента: 11. Каждая ячейка R×FM — ровно в одном сегменте.")
+    at.text_input(key="rfm.rules.lost").set_value("12, 11, 51")  # 51 is promising's too
+    at.button[1].click().run()
+    assert at.error[0].value.startswith("Ячейки отнесены к нескольким сегментам: 51.")
+    assert rfm_settings.get(open_store(db), "demo").version == before
+    at.text_input(key="rfm.rules.promising").set_value("41, 31")
+    at.button[1].click().run()
+    assert not at.error
+    rules = rfm_settings.get(open_store(db), "demo").rules
+    assert rules.segment(5, 1) == "lost"
+    assert at.text_input(key="rfm.rules.lost").value == "51, 12, 11"
+
+
+def test_quality_page_says_in_words_that_the_demo_base_is_getting_worse(db):
+    at = app("pages/quality.py")
+    assert at.warning[0].value.startswith("С 01.12.2024 по 01.12.2025 число активных клиентов почти не изменилось")
+    assert "-20,6 %" in at.warning[0].value
+    assert "Зафиксированные на базовую дату, на 01.12.2024" in at.caption[0].value
+    assert at.info[0].value.startswith("Из 7\u202f884 клиентов сегмента «Истинная лояльность» на 01.12.2024")
+    sizes, moves = (chart_data(c) for c in charts(at))
+    assert len(sizes) == 13 * 5  # 13 monthly as-of dates × 5 segments
+    champions = moves[moves["from_segment"] == "champions"]
+    assert champions["customers"].sum() == 7884 and len(moves) == 6 * 5  # zeros included
+
+
+def test_quality_page_alert_thresholds_are_editable(db):
+    from cxcore import rfm_settings
+
+    at = app("pages/quality.py")
+    at.number_input(key="quality.alert.revenue").set_value(25.0)
+    at.button[0].click().run()
+    assert rfm_settings.get(open_store(db), "demo").alert_revenue_pct == 25.0
+    assert not at.warning
+    assert at.success[0].value.endswith("Сигнала об ухудшении базы нет.")
+
+
+def test_quality_page_quarterly_series_and_an_earlier_migration(db):
+    at = app("pages/quality.py")  # (AppTest formats options outside the session: in the default language)
+    at.segmented_control(key="quality.step").set_value("quarter").run()
+    at.selectbox(key="quality.span").set_value(24).run()
+    assert at.selectbox(key="quality.from").options[:2] == ["01.12.2023", "01.03.2024"]
+    assert len(chart_data(charts(at)[0])) == 9 * 5  # 9 quarterly as-of dates × 5 segments
+    at.selectbox(key="quality.from").set_value(date(2024, 6, 1)).run()
+    assert not at.exception
+    assert at.info[0].value.startswith("Из ") and "на 01.06.2024" in at.info[0].value
+    at.toggle(key="quality.compare").set_value(True).run()
+    assert len(charts(at)) == 3

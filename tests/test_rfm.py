@@ -387,6 +387,16 @@ def test_migration_rows_add_up_to_the_from_segments_and_new_customers_have_their
     for key, (n, revenue) in want.items():
         assert got[key][0] == n and got[key][1] == pytest.approx(revenue, abs=0.01)
     assert moves.to_json()["cells"][0].keys() == {"from_segment", "to_segment", "customers", "revenue"}
+    matrix = moves.matrix()
+    assert len(matrix) == 6 * 5 and matrix["customers"].sum() == cells["customers"].sum()
+    assert list(matrix["from_segment"].unique()) == [*SEGMENTS, "new"]
+    for segment, share in matrix.groupby("from_segment")["row_share"].sum().items():
+        assert share == pytest.approx(1.0 if rows_sums.get(segment, 0) else 0.0)
+    size, stayed, slid = moves.kept("champions")
+    champions = cells[cells["from_segment"] == "champions"].set_index("to_segment")["customers"]
+    assert size == sizes["champions"]
+    assert stayed == pytest.approx(champions.get("champions", 0) / size)
+    assert slid == pytest.approx((champions.get("at_risk", 0) + champions.get("lost", 0)) / size)
 
 
 def test_migration_needs_the_from_date_first(store, tmp_path):
@@ -566,3 +576,61 @@ def test_the_demo_tells_its_story(demo):
     assert frozen.at["champions", "customers"] < before.at["champions", "customers"] < requantiled.at["champions", "customers"]
     moves = rfm.migration(store, "demo", base_id, first, last).cells
     assert moves.groupby("from_segment")["customers"].sum()["champions"] == before.at["champions", "customers"]
+
+
+@pytest.mark.parametrize("typed, numbers", [
+    ("30; 90; 180; 365", ["30", "90", "180", "365"]), ("30,90,180,365", ["30", "90", "180", "365"]),
+    ("30, 90, 180, 365", ["30", "90", "180", "365"]), ("30 90 180 365", ["30", "90", "180", "365"]),
+    ("1,5; 2; 3; 5", ["1.5", "2", "3", "5"]), ("2 000 / 5 000 / 15\u202f000 / 50 000", ["2000", "5000", "15000", "50000"]),
+    ("", [])])
+def test_typed_thresholds_are_read_as_people_type_them(typed, numbers):
+    assert rfm.numbers_in(typed) == numbers
+
+
+def test_typed_thresholds_round_trip_and_bad_ones_name_the_measure():
+    cuts = CutPoints.from_text("30; 90; 180; 365", "1,5; 2; 3; 5", "2 000; 5 000; 15 000; 50 000")
+    assert cuts.frequency == (1.5, 2, 3, 5) and cuts.monetary == (2000, 5000, 15000, 50000)
+    assert CutPoints.from_text(**cuts.texts()) == cuts
+    with pytest.raises(RfmError) as refused:
+        CutPoints.from_text("30; 90; 180; 365", "1; 2; 3", "1; 2; 3; 4")
+    assert refused.value.message("ru").startswith("Границы F: нужны четыре возрастающих числа")
+    changes = rfm_settings.ruler("frozen", D(2024, 1, 1), {"recency": "", "frequency": "", "monetary": ""})
+    assert changes == {"cut_mode": "frozen", "baseline_as_of": D(2024, 1, 1)}  # thresholds not read then
+
+
+def test_segment_rules_from_the_typed_table():
+    typed = DEFAULT_RULES.to_text()
+    assert typed["champions"] == "55, 54, 45"
+    assert SegmentRules.from_text(typed, "15 14") == DEFAULT_RULES
+    with pytest.raises(RfmError) as refused:
+        SegmentRules.from_text({**typed, "lost": "12"}, "15, 14")
+    assert refused.value.key == "rfm.rules_unassigned"
+    with pytest.raises(RfmError) as refused:
+        SegmentRules.from_text({**typed, "lost": "12; 11; 5 5"}, "")
+    assert refused.value.message("en").startswith("Unknown cell “5”")
+
+
+def test_quality_window_starts_after_the_first_transaction():
+    assert quality.window(D(2025, 12, 1), 12, "quarter", None) == [
+        D(2024, 12, 1), D(2025, 3, 1), D(2025, 6, 1), D(2025, 9, 1), D(2025, 12, 1)]
+    assert quality.window(D(2025, 12, 1), 12, "month", D(2025, 6, 15))[0] == D(2025, 7, 1)
+
+
+def test_histograms_of_r_f_and_m(store, tmp_path):
+    from cxcore import histogram
+
+    rows = [(f"C{i:03d}", "2024-01-01", 100.0 * (i + 1), None) for i in range(100)]
+    rows += [("C000", "2024-02-01", 50.0, None), ("C001", "2024-03-01", 50.0, None), ("NEG", "2024-03-01", -30, None)]
+    workshop_id, base_id = load(store, tmp_path, rows)
+    result = rfm.compute(store, workshop_id, base_id, D(2024, 4, 1))
+    frequency = histogram.histogram(result, "frequency")
+    assert list(frequency["start"]) == [0, 1, 2] and list(frequency["customers"]) == [1, 98, 2]
+    assert histogram.labels(frequency, "frequency", "en") == ["0", "1", "2+"]
+    recency = histogram.histogram(result, "recency")
+    assert recency["customers"].sum() == 100  # NEG has no positive order, so no R
+    monetary = histogram.histogram(result, "monetary")
+    assert monetary["customers"].sum() == 101
+    assert monetary["start"].iloc[0] == -float("inf")  # the "< x" bin holds the bottom 5 % and the return
+    labels = histogram.labels(monetary, "monetary", "ru")
+    assert labels[0].startswith("< ") and labels[-1].endswith("+") and "тыс." in labels[-1]
+    assert histogram.round_width(900, 20) == 50 and histogram.round_width(3, 20) == 1
