@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any, Sequence
 
 from cxcore import base, demo, ingest, workshop
@@ -19,6 +20,8 @@ EXAMPLES = {
     "rfm": "python -m cxcore rfm --db var/studio.duckdb --workshop demo --as-of 2025-12-01 --cutpoints quantile "
            "--out rfm.csv",
     "migration": "python -m cxcore migration --db var/studio.duckdb --workshop demo --from 2024-12-01 --to 2025-12-01",
+    "journey export": "python -m cxcore journey export --db var/studio.duckdb --workshop demo --out journey.json",
+    "journey import": "python -m cxcore journey import --db var/studio.duckdb --workshop 'Новый воркшоп' journey.json",
 }
 
 
@@ -82,6 +85,21 @@ def cmd_migration(args: argparse.Namespace) -> None:
     _emit(moves.to_json())
 
 
+def cmd_journey_export(args: argparse.Namespace) -> None:
+    from cxcore import journey_io
+
+    doc = journey_io.export(_store(args), workshop.by_name(_store(args), args.workshop).id)
+    Path(args.out).write_text(journey_io.dumps(doc), encoding="utf-8")
+    _emit(journey_io.counts(doc))
+
+
+def cmd_journey_import(args: argparse.Namespace) -> None:
+    from cxcore import journey_io
+
+    target, doc = journey_io.import_document(_store(args), args.workshop, journey_io.read_file(args.path), "cli")
+    _emit({"workshop": target.name, **journey_io.counts(doc)})
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -93,9 +111,13 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m cxcore", description="CX Journey Studio core commands.")
     commands = top.add_subparsers(dest="command", required=True)
 
+    groups: dict[str, argparse._SubParsersAction] = {}
+
     def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text,
-                                  epilog=f"example: {EXAMPLES[name]}")
+        """A command; "group name" makes a nested one under `groups[group]` (made first)."""
+        *group, last = name.split()
+        sub = (groups[group[0]] if group else commands).add_parser(
+            last, help=help_text, description=help_text, epilog=f"example: {EXAMPLES[name]}")
         sub.add_argument("--db", help="the database file (default: $CXSTUDIO_DB or var/studio.duckdb)")
         sub.set_defaults(func=func)
         return sub
@@ -131,7 +153,28 @@ def parser() -> argparse.ArgumentParser:
                      help="the earlier as-of date")
     sub.add_argument("--to", dest="to_date", type=_date, required=True, metavar="YYYY-MM-DD",
                      help="the later as-of date")
+
+    about = "Export or import the journey maps of a workshop as JSON."
+    groups["journey"] = commands.add_parser("journey", help=about, description=about).add_subparsers(
+        dest="journey_command", required=True)
+    sub = command("journey export", cmd_journey_export, "Write every journey of the workshop to a JSON document "
+                  "(no database ids; the same journeys give the same bytes); prints the card counts.")
+    sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name")
+    sub.add_argument("--out", required=True, metavar="FILE.json", help="the JSON file to write")
+    sub = command("journey import", cmd_journey_import, "Replace the journeys of the workshop (created if missing) "
+                  "by a JSON document, as one change that can be undone; a wrong document changes nothing.")
+    sub.add_argument("--workshop", required=True, help="workshop name (created if missing)")
+    sub.add_argument("path", metavar="FILE.json", help="the document to import")
     return top
+
+
+def command_names() -> list[str]:
+    """Every command, nested ones as "group command" (e.g. "journey export")."""
+    names = []
+    for name, sub in parser()._subparsers._group_actions[0].choices.items():
+        nested = sub._subparsers._group_actions[0].choices if sub._subparsers else {}
+        names += [f"{name} {inner}" for inner in nested] or [name]
+    return names
 
 
 def main(argv: Sequence[str] | None = None) -> int:

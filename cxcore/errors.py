@@ -40,3 +40,8 @@ class IngestError(CxError):
 
 class RfmError(CxError):
     """RFM settings that cannot be used (a rule table with gaps, thresholds out of order…) or no data to score."""
+
+
+class JourneyError(CxError):
+    """A journey card or document that breaks a rule (a score outside 1–5, no expectation, unknown key…);
+    `field` in the params names where."""

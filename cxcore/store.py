@@ -226,8 +226,10 @@ class Store:
             cur.close()
 
     def update_record(self, table: str, record_id: str, expected_version: int, changes: dict[str, Any],
-                      actor: str, workshop_id: str | None = None) -> dict[str, Any]:
-        """Apply `changes` if the record is still at `expected_version`; else ConflictError with the current record."""
+                      actor: str, workshop_id: str | None = None, action: str = "update") -> dict[str, Any]:
+        """Apply `changes` if the record is still at `expected_version`; else ConflictError with the current record.
+
+        `action` names the change in the log (an undo logs "undo")."""
         sets = ", ".join(f"{_code_ident(col)} = ?" for col in changes)
         with self.write(actor) as tx:
             old = self._live_record(tx, table, record_id)
@@ -240,12 +242,12 @@ class Store:
                 [*changes.values(), record_id],
             )
             new = tx.record(table, record_id)
-            tx.log(table, record_id, "update", workshop_id=workshop_id, version=new["version"],
+            tx.log(table, record_id, action, workshop_id=workshop_id, version=new["version"],
                    old={k: old[k] for k in changes}, new={k: new[k] for k in changes})
             return new
 
     def delete_record(self, table: str, record_id: str, expected_version: int, actor: str,
-                      workshop_id: str | None = None) -> None:
+                      workshop_id: str | None = None, action: str = "delete") -> None:
         """Soft delete: the record is marked deleted (restorable), never removed."""
         with self.write(actor) as tx:
             old = self._live_record(tx, table, record_id)
@@ -255,9 +257,10 @@ class Store:
             tx.execute(f"UPDATE {_code_ident(table)} SET deleted_at = current_localtimestamp(), "
                        "version = version + 1, updated_at = current_localtimestamp() WHERE id = ?", [record_id])
             new = tx.record(table, record_id)
-            tx.log(table, record_id, "delete", workshop_id=workshop_id, version=new["version"], old=old, new=new)
+            tx.log(table, record_id, action, workshop_id=workshop_id, version=new["version"], old=old, new=new)
 
-    def restore_record(self, table: str, record_id: str, actor: str, workshop_id: str | None = None) -> None:
+    def restore_record(self, table: str, record_id: str, actor: str, workshop_id: str | None = None,
+                       action: str = "restore") -> None:
         with self.write(actor) as tx:
             old = tx.record(table, record_id)
             if old is None or old["deleted_at"] is None:
@@ -265,7 +268,7 @@ class Store:
             tx.execute(f"UPDATE {_code_ident(table)} SET deleted_at = NULL, version = version + 1, "
                        "updated_at = current_localtimestamp() WHERE id = ?", [record_id])
             new = tx.record(table, record_id)
-            tx.log(table, record_id, "restore", workshop_id=workshop_id, version=new["version"], old=old, new=new)
+            tx.log(table, record_id, action, workshop_id=workshop_id, version=new["version"], old=old, new=new)
 
     def purge_workshop(self, tx: Tx, workshop_id: str) -> None:
         """Remove a workshop and everything it owns for good (used only to recreate the demo)."""

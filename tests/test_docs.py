@@ -15,13 +15,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 def test_every_command_is_documented_with_an_example(command):
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     assert f"python -m cxcore {command}" in readme
-    done = run_cli(command, "--help")
+    done = run_cli(*command.split(), "--help")  # a nested command ("journey export") is two words
     assert done.returncode == 0 and "example: python -m cxcore " + command in done.stdout
 
 
 def test_every_command_has_an_example():
-    commands = cli.parser()._subparsers._group_actions[0].choices
-    assert set(cli.EXAMPLES) == set(commands)
+    assert set(cli.EXAMPLES) == set(cli.command_names())
+    assert {"journey export", "journey import"} <= set(cli.command_names())
 
 
 def test_ci_runs_the_readme_test_command():
