@@ -22,6 +22,8 @@ EXAMPLES = {
     "migration": "python -m cxcore migration --db var/studio.duckdb --workshop demo --from 2024-12-01 --to 2025-12-01",
     "journey export": "python -m cxcore journey export --db var/studio.duckdb --workshop demo --out journey.json",
     "journey import": "python -m cxcore journey import --db var/studio.duckdb --workshop 'Новый воркшоп' journey.json",
+    "maturity score": "python -m cxcore maturity score ratings.csv",
+    "maturity import": "python -m cxcore maturity import --db var/studio.duckdb --workshop demo ratings.csv",
 }
 
 
@@ -100,6 +102,19 @@ def cmd_journey_import(args: argparse.Namespace) -> None:
     _emit({"workshop": target.name, **journey_io.counts(doc)})
 
 
+def cmd_maturity_score(args: argparse.Namespace) -> None:
+    from cxcore import maturity_io
+
+    _emit(maturity_io.score_file(args.path).to_json())
+
+
+def cmd_maturity_import(args: argparse.Namespace) -> None:
+    from cxcore import maturity_io
+
+    target, summary, result = maturity_io.import_file(_store(args), args.workshop, args.path, "cli")
+    _emit({"workshop": target.name, **summary.to_json(), "total": result.total, "stage": result.stage})
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -165,6 +180,19 @@ def parser() -> argparse.ArgumentParser:
                   "by a JSON document, as one change that can be undone; a wrong document changes nothing.")
     sub.add_argument("--workshop", required=True, help="workshop name (created if missing)")
     sub.add_argument("path", metavar="FILE.json", help="the document to import")
+
+    about = "Score CX maturity ratings (respondent,practice,score CSV) or load them into a workshop."
+    groups["maturity"] = commands.add_parser("maturity", help=about, description=about).add_subparsers(
+        dest="maturity_command", required=True)
+    sub = command("maturity score", cmd_maturity_score, "Score a ratings CSV (header respondent,practice,score; "
+                  "practice 1-20, score 1-5, empty = not rated) as METHOD.md says; prints practices, competencies, "
+                  "total, stage and respondents as JSON. Needs no database (--db is ignored).")
+    sub.add_argument("path", metavar="FILE.csv", help="the ratings file")
+    sub = command("maturity import", cmd_maturity_import, "Load a ratings CSV as the workshop's maturity answers "
+                  "(workshop created if missing): the respondents in the file get exactly its answers (changes "
+                  "are versioned, history kept), others keep theirs; prints a JSON summary.")
+    sub.add_argument("--workshop", required=True, help="workshop name (created if missing)")
+    sub.add_argument("path", metavar="FILE.csv", help="the ratings file")
     return top
 
 

@@ -1,5 +1,6 @@
 """The demo workshop: what the first start of the app opens, with the demo customer base loaded, the target
-segment chosen and its journey mapped (data/demo_journey.json)."""
+segment chosen, its journey mapped (data/demo_journey.json) and the room's CX maturity ratings
+(data/maturity_demo.csv: 8 respondents)."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,6 +14,7 @@ DEMO_ID = "demo"
 DEMO_NAME = "demo"
 DEMO_BASE = PROJECT_DIR / "data" / "demo_base.parquet"
 DEMO_JOURNEY = PROJECT_DIR / "data" / "demo_journey.json"
+DEMO_MATURITY = PROJECT_DIR / "data" / "maturity_demo.csv"
 TARGET_SEGMENT = "at_risk"
 ACTOR = "demo"
 
@@ -27,6 +29,7 @@ def create(store: Store, base_path: Path = DEMO_BASE) -> Workshop:
         )
     ingest.load(store, base_path, workshop_id=DEMO_ID, actor=ACTOR, source_name="Продажи 2023–2025.parquet")
     _map_journey(store)
+    _rate_maturity(store)
     return workshop.get(store, DEMO_ID)
 
 
@@ -36,6 +39,13 @@ def _map_journey(store: Store) -> None:
 
     rfm_settings.save(store, rfm_settings.get(store, DEMO_ID), ACTOR, target_segment=TARGET_SEGMENT)
     journey_io.import_document(store, DEMO_ID, journey_io.read_file(DEMO_JOURNEY), ACTOR)
+
+
+def _rate_maturity(store: Store) -> None:
+    """The room's CX maturity ratings: 8 respondents, a few "don't know", disagreement on practices 19, 11, 14."""
+    from cxcore import maturity_io, maturity_ratings
+
+    maturity_ratings.replace_ratings(store, DEMO_ID, maturity_io.read_file(DEMO_MATURITY), ACTOR)
 
 
 def ensure(store: Store) -> Workshop:

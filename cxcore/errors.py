@@ -45,3 +45,8 @@ class RfmError(CxError):
 class JourneyError(CxError):
     """A journey card or document that breaks a rule (a score outside 1–5, no expectation, unknown key…);
     `field` in the params names where."""
+
+
+class MaturityError(CxError):
+    """CX maturity ratings that cannot be used: a score outside 1–5, a practice outside 1–20, an unusable CSV file
+    (the message names the row, counting the header as row 1)."""

@@ -18,6 +18,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.base": ("Клиентская база", "Customer base"),
     "nav.rfm": ("RFM-сегменты", "RFM segments"),
     "nav.quality": ("Качество базы", "Base quality"),
+    "nav.group.journey": ("Путь клиента", "Customer journey"),
+    "nav.journey": ("Карта пути (доска)", "Journey map (board)"),
+    "nav.journey_views": ("Граф, эмоции, ожидания, отделы", "Graph, emotions, expectations, teams"),
+    "participant.ask": ("Как вас зовут? Имя будет на всём, что вы добавите.",
+                        "Your name? It goes on everything you add."),
+    "participant.placeholder": ("Имя и фамилия", "First and last name"),
+    "participant.join": ("Войти", "Join"),
     "nav.group.day1": ("День 1: данные", "Day 1: data"),
     # -- the workshop page -------------------------------------------------------------------------------
     "workshop.title": ("Воркшоп", "Workshop"),
@@ -344,6 +351,216 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "No template “{industry}”. Templates: {templates}."),
     "journey.undo_conflict": ("Отменить нельзя: после вашего изменения запись изменили. Сейчас она такая, как показано.",
                               "Cannot undo: the record was changed after your change. It now reads as shown."),
+    # -- the journey pages (pages/journey*.py, journey_ui.py) ---------------------------------------------
+    "journey.title": ("Карта пути клиента", "Customer journey map"),
+    "journey.segment": ("Путь сегмента", "Journey of the segment"),
+    "journey.none": ("Путь сегмента «{segment}» ещё не начат.", "The journey of “{segment}” is not started yet."),
+    "journey.template": ("Начать с шаблона отрасли", "Start from an industry template"),
+    "journey.from_template": ("Начать с шаблона", "Start from the template"),
+    "journey.empty": ("Пустая карта", "Empty map"),
+    "journey.export": ("Скачать JSON", "Download JSON"),
+    "journey.counts": ("Точек контакта: {touchpoints} · барьеров: {barriers} · идей: {ideas} · межкомандных "
+                       "НО-ситуаций: {cross}. Изменения участников появляются здесь сами.",
+                       "Touchpoints: {touchpoints} · barriers: {barriers} · ideas: {ideas} · cross-team "
+                       "BUT-situations: {cross}. Participants' changes appear here by themselves."),
+    "journey.lane.stage": ("Этап · принцип · владелец", "Stage · principle · owner"),
+    "journey.lane.goal": ("Цель клиента", "Customer goal"),
+    "journey.lane.actions": ("Действия", "Actions"),
+    "journey.lane.thoughts": ("Мысли и цитаты", "Thoughts and quotes"),
+    "journey.lane.emotion": ("Эмоция", "Emotion"),
+    "journey.lane.touchpoints": ("Точки контакта → барьеры («НО…») → идеи", "Touchpoints → barriers (“BUT…”) → ideas"),
+    "journey.lane.kpi": ("KPI этапа", "Stage KPI"),
+    "journey.kpi_line": ("{name}: {current} → {target}", "{name}: {current} → {target}"),
+    "journey.barrier_line": ("{severity} · {expectations} · {departments}", "{severity} · {expectations} · {departments}"),
+    "journey.edit_stage": ("Этап", "Stage"),
+    "journey.add.touchpoint": ("Точка контакта", "Touchpoint"),
+    "journey.add.barrier": ("Барьер", "Barrier"),
+    "journey.add.idea": ("Идея", "Idea"),
+    "journey.edit.stage": ("Этап пути", "Journey stage"),
+    "journey.edit.touchpoint": ("Точка контакта", "Touchpoint"),
+    "journey.edit.barrier": ("Барьер: «НО…» клиента", "Barrier: the customer's “BUT…”"),
+    "journey.edit.idea": ("Идея", "Idea"),
+    "journey.card_gone": ("Эту карточку только что удалили.", "This card was just deleted."),
+    "journey.conflict": ("Пока вы редактировали, карточку сохранил кто-то другой. Сейчас в ней: {current}. "
+                         "Проверьте свой текст: следующее «Сохранить» запишет его поверх.",
+                         "Someone else saved this card while you were editing. It now reads: {current}. Check your "
+                         "text: the next Save writes it over theirs."),
+    "journey.delete": ("Удалить в корзину", "Move to the trash"),
+    "journey.deleted": ("Удалено в корзину.", "Moved to the trash."),
+    "journey.delete_conflict": ("Не удалено: карточку только что изменили. Сейчас в ней: {current}",
+                                "Not deleted: the card was just changed. It now reads: {current}"),
+    "journey.history": ("История карточки", "Card history"),
+    "journey.history_line": ("{at} · {actor} · {action} {what}", "{at} · {actor} · {action} {what}"),
+    "journey.action.create": ("создал(а)", "created"),
+    "journey.action.update": ("изменил(а)", "changed"),
+    "journey.action.delete": ("удалил(а)", "deleted"),
+    "journey.action.restore": ("восстановил(а)", "restored"),
+    "journey.action.undo": ("отменил(а) изменение", "undid a change"),
+    "journey.action.undo_refused": ("попытка отмены", "tried to undo"),
+    "journey.field.owner": ("Отдел-владелец", "Owner department"),
+    "journey.field.kpi": ("KPI этапа", "Stage KPI"),
+    "journey.field.kpi_current": ("Сейчас", "Now"),
+    "journey.field.kpi_target": ("Цель", "Target"),
+    "journey.field.name": ("Название", "Name"),
+    "journey.field.channel": ("Канал", "Channel"),
+    "journey.field.barrier_text": ("Что мешает клиенту: «Я хочу…, НО…»", "What stops the customer: “I want…, BUT…”"),
+    "journey.field.barrier_placeholder": ("Хочу оформить доставку на вечер, НО на сайте только дневные слоты",
+                                          "I want an evening delivery, BUT the site offers daytime slots only"),
+    "journey.field.expectations": ("Какие из 9 ожиданий нарушены", "Which of the 9 expectations it breaks"),
+    "journey.field.departments": ("Какие отделы вовлечены", "Departments involved"),
+    "journey.field.departments_help": ("Больше одного отдела — межкомандная НО-ситуация. Можно вписать свой отдел.",
+                                       "More than one department makes it a cross-team BUT-situation. You can type "
+                                       "another department."),
+    "journey.field.severity": ("Серьёзность", "Severity"),
+    "journey.field.evidence": ("Откуда известно", "Evidence"),
+    "journey.field.status": ("Статус", "Status"),
+    "journey.field.share": ("Доля сегмента, которую затрагивает, %", "Share of the segment affected, %"),
+    "journey.field.idea_text": ("Идея решения", "The idea"),
+    "journey.field.impact": ("Эффект", "Impact"),
+    "journey.field.effort": ("Усилия", "Effort"),
+    "journey.undo": ("Отменить моё последнее", "Undo my last change"),
+    "journey.undone": ("Отменено.", "Undone."),
+    "journey.nothing_to_undo": ("Нечего отменять.", "Nothing to undo."),
+    "journey.trash": ("Корзина ({n})", "Trash ({n})"),
+    "journey.trash_empty": ("Корзина пуста.", "The trash is empty."),
+    "journey.trash_line": ("{stage} · удалил(а) {who} в {at}", "{stage} · deleted by {who} at {at}"),
+    "journey.restore": ("Вернуть", "Restore"),
+    "journey.kind.touchpoint": ("Точка контакта", "Touchpoint"),
+    "journey.kind.barrier": ("Барьер", "Barrier"),
+    "journey.kind.idea": ("Идея", "Idea"),
+    "journey_views.title": ("Путь клиента: граф, эмоции, ожидания, отделы", "The journey: graph, emotions, "
+                            "expectations, teams"),
+    "journey_views.none": ("Карта пути ещё не начата: начните её на доске.",
+                           "No journey map yet: start one on the board."),
+    "journey_views.view": ("Вид", "View"),
+    "journey_views.graph": ("Граф", "Graph"),
+    "journey_views.emotion": ("Эмоции", "Emotions"),
+    "journey_views.expectations": ("Ожидания", "Expectations"),
+    "journey_views.departments": ("Отделы", "Teams"),
+    "journey_views.graph_legend": ("Этапы → точки контакта → барьеры. Цвет — отдел (синий — маркетинг, зелёный — "
+                                   "продажи, оранжевый — сервис, красный — несколько отделов), размер барьера — его "
+                                   "серьёзность. Нажмите на узел, чтобы открыть карточку.",
+                                   "Stages → touchpoints → barriers. Colour: the department (blue marketing, green "
+                                   "sales, orange service, red several departments); a barrier's size: its severity. "
+                                   "Click a node to open its card."),
+    "journey_views.open_barriers": ("Открытые барьеры", "Open barriers"),
+    "journey_views.cross_team": ("Межкомандные", "Cross-team"),
+    "journey_views.met": ("{met} из 9", "{met} of 9"),
+    "journey_views.loyalty_ok": ("≥ 6: достаточно", "≥ 6: enough"),
+    "journey_views.loyalty_short": ("< 6: мало", "< 6: too few"),
+    "journey_views.loyalty_summary": ("Для «Истинной лояльности» нужно, чтобы на каждом этапе выполнялись хотя бы 6 "
+                                      "из 9 ожиданий. Сейчас меньше — на этапах: {stages}.",
+                                      "True loyalty needs at least 6 of the 9 expectations met at every stage. Fewer "
+                                      "are met at: {stages}."),
+    "journey_views.loyalty_all": ("На каждом этапе выполнено не меньше 6 из 9 ожиданий — условие «Истинной "
+                                  "лояльности» соблюдено.",
+                                  "At least 6 of the 9 expectations are met at every stage: the True loyalty "
+                                  "condition holds."),
+    "journey_views.cross_title": ("Межкомандные НО-ситуации", "Cross-team BUT-situations"),
+    "journey_views.cross_none": ("Барьеров с несколькими отделами пока нет.", "No barrier involves several teams yet."),
+    "journey_views.col.stage": ("Этап", "Stage"),
+    "journey_views.col.touchpoint": ("Точка контакта", "Touchpoint"),
+    "journey_views.col.barrier": ("Барьер", "Barrier"),
+    "journey_views.col.departments": ("Отделы", "Departments"),
+    # -- maturity: the model's names, stages, candidates and errors (cxcore/maturity*.py) ------------------
+    "maturity.competency.lead": ("Организация", "Lead"),
+    "maturity.competency.realize": ("Планирование", "Realize"),
+    "maturity.competency.activate": ("Активация", "Activate"),
+    "maturity.competency.enlighten": ("Реагирование", "Enlighten"),
+    "maturity.competency.respond": ("Улучшение", "Respond"),
+    "maturity.competency.disrupt": ("Инновации", "Disrupt"),
+    "maturity.scale.never": ("Никогда", "Never"),
+    "maturity.scale.rarely": ("Редко", "Rarely"),
+    "maturity.scale.often": ("Часто", "Often"),
+    "maturity.scale.almost_always": ("Почти всегда", "Almost always"),
+    "maturity.scale.always": ("Всегда", "Always"),
+    "maturity.unknown": ("Не знаю", "Don't know"),
+    "maturity.looks_like": ("1 — никогда: {never}. 5 — всегда: {always}.",
+                            "1 never: {never}. 5 always: {always}."),
+    "maturity.stage.investigate": ("Исследование", "Investigate"),
+    "maturity.stage.initiate": ("Инициирование", "Initiate"),
+    "maturity.stage.mobilize": ("Мобилизация", "Mobilize"),
+    "maturity.stage.scale": ("Масштабирование", "Scale"),
+    "maturity.stage.embed": ("Интеграция", "Embed"),
+    "maturity.stage.investigate.meaning": (
+        "Клиентский опыт ещё не рассматривается как стратегическая возможность.",
+        "CX is not yet seen as a strategic opportunity."),
+    "maturity.stage.investigate.next": (
+        "Найти лучшие первые шаги: одну-две быстрые победы на карте пути клиента; показать их эффект в деньгах и "
+        "донести до топ-менеджмента.",
+        "Find the best first steps: one or two quick wins on the journey map; show their effect in money and take "
+        "it to top management."),
+    "maturity.stage.initiate.meaning": (
+        "Руководители видят ценность клиентского опыта; работают команды на частичной занятости, есть первая "
+        "стратегия и формальный сбор голоса клиента (VoC).",
+        "Leaders see the value of CX; part-time teams work on it, there is a first strategy and a formal Voice of "
+        "the Customer programme."),
+    "maturity.stage.initiate.next": (
+        "Закрепить владельцев инициатив и дорожную карту с KPI; связать голос клиента с операционными данными; "
+        "готовить выделенную команду CX.",
+        "Give initiatives owners and a roadmap with KPIs; link the Voice of the Customer to operational data; "
+        "prepare a dedicated CX team."),
+    "maturity.stage.mobilize.meaning": (
+        "Клиентский опыт — стратегический приоритет; есть штатные сотрудники CX, проблемы клиентов исправляют "
+        "точечно.",
+        "CX is a strategic priority; there are full-time CX staff, and customer pains are fixed point by point."),
+    "maturity.stage.mobilize.next": (
+        "Перейти от точечных исправлений к системе: отслеживать исправление каждой найденной проблемы, встроить "
+        "метрики CX в цели отделов.",
+        "Move from point fixes to a system: track that every found problem gets fixed, and build CX metrics into "
+        "the departments' goals."),
+    "maturity.stage.scale.meaning": (
+        "Выводы об опыте клиентов используются системно, вовлечён весь персонал, метрики CX управляют решениями.",
+        "Insights are used systematically, the whole staff is involved, and CX metrics steer decisions."),
+    "maturity.stage.scale.next": (
+        "Встроить сигналы опыта в процессы и системы (CRM, колл-центр, магазины) и искать возможности "
+        "преобразующего опыта, а не только исправлять.",
+        "Build experience signals into processes and systems (CRM, call centre, stores) and look for "
+        "transformative experiences, not only fixes."),
+    "maturity.stage.embed.meaning": (
+        "Навыки CX встроены в организацию, она быстро адаптируется к изменениям ожиданий клиентов.",
+        "CX skills are built into the organisation, which adapts fast as customer expectations change."),
+    "maturity.stage.embed.next": (
+        "Удерживать уровень: регулярно повторять CJM (не реже раза в полгода), развивать человекоцентричный "
+        "дизайн и согласованность новых элементов опыта.",
+        "Hold the level: repeat the journey mapping at least every six months, and keep growing human-centred "
+        "design and the consistency of new experience elements."),
+    "maturity.candidate.competency": ("Усилить компетенцию «{name}»: сейчас {score} из 5",
+                                      "Strengthen the competency “{name}”: now {score} of 5"),
+    "maturity.candidate.practice": ("Практика {number} «{name}»: сейчас {score} из 5 — сделать её регулярной",
+                                    "Practice {number} “{name}”: now {score} of 5 — make it a routine"),
+    "maturity.no_respondent": ("Укажите имя респондента.", "Enter the respondent's name."),
+    "maturity.unknown_respondent": ("Респондента «{name}» в этом воркшопе нет.",
+                                    "There is no respondent “{name}” in this workshop."),
+    "maturity.bad_practice": ("Практика {value}: есть только практики 1–20.", "Practice {value}: there are practices "
+                              "1–20 only."),
+    "maturity.bad_score": ("Оценка {value}: должна быть от 1 до 5 или пустой («не знаю»).",
+                           "Score {value}: must be 1–5, or empty (don't know)."),
+    "maturity.no_file": ("Файл не найден: {path}", "File not found: {path}"),
+    "maturity.not_text": ("{path}: это не текстовый CSV-файл.", "{path}: not a text CSV file."),
+    "maturity.empty_file": ("Файл пуст: нет заголовка respondent,practice,score.",
+                            "The file is empty: no header respondent,practice,score."),
+    "maturity.missing_column": ("строка 1 (заголовок): нет колонки «{column}»; нужен заголовок "
+                                "respondent,practice,score",
+                                "row 1 (the header): no column “{column}”; the header must be "
+                                "respondent,practice,score"),
+    "maturity.row_no_respondent": ("строка {row}: не указан респондент (строка 1 — заголовок)",
+                                   "row {row}: the respondent is empty (row 1 is the header)"),
+    "maturity.row_practice_range": ("строка {row}: практика {value} вне диапазона 1–20 (строка 1 — заголовок)",
+                                    "row {row}: practice {value} is outside 1–20 (row 1 is the header)"),
+    "maturity.row_practice_text": ("строка {row}: практика «{value}» — не номер от 1 до 20 (строка 1 — заголовок)",
+                                   "row {row}: practice “{value}” is not a number 1–20 (row 1 is the header)"),
+    "maturity.row_score_range": ("строка {row}: оценка {value} вне диапазона 1–5 (строка 1 — заголовок)",
+                                 "row {row}: score {value} is outside 1–5 (row 1 is the header)"),
+    "maturity.row_score_text": ("строка {row}: оценка «{value}» — не целое число от 1 до 5 (строка 1 — заголовок)",
+                                "row {row}: score “{value}” is not a whole number 1–5 (row 1 is the header)"),
+    "maturity.row_duplicate": ("строка {row}: {respondent} уже оценил(а) практику {practice} в строке {first}",
+                               "row {row}: {respondent} already rated practice {practice} in row {first}"),
+    "maturity.nobody_rated": ("практику {practices} никто не оценил: у каждой практики нужна хотя бы одна оценка",
+                              "nobody rated practice {practices}: every practice needs at least one score"),
+    "maturity.nobody_rated_many": ("практики {practices} никто не оценил: у каждой практики нужна хотя бы одна "
+                                   "оценка",
+                                   "nobody rated practices {practices}: every practice needs at least one score"),
     # -- errors ------------------------------------------------------------------------------------------
     "ingest.no_file": ("Файл не найден: {path}", "File not found: {path}"),
     "ingest.empty_file": ("Файл пуст.", "The file is empty."),
