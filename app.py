@@ -3,9 +3,11 @@ import streamlit as st
 
 import ui
 
-st.set_page_config(page_title="CX Journey Studio", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="CX Journey Studio", page_icon="🧭", layout="wide", initial_sidebar_state="collapsed")
 
-with st.sidebar:
+# Navigation along the top and the language at the right: the page gets the projector's full width.
+_, language = st.columns([6, 1])
+with language:
     ui.language_switch()
 
 with ui.app_run():
@@ -15,4 +17,4 @@ with ui.app_run():
                        for path, title, icon in entries]
         for group, entries in ui.PAGES.items()
     }
-    st.navigation(pages).run()
+    st.navigation(pages, position="top").run()

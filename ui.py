@@ -4,6 +4,7 @@ Pages import this module (never each other) and cxcore; nothing here computes a 
 """
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 import streamlit as st
 
-from cxcore import base, demo, ingest, quality, rfm, rfm_settings, workshop
+from cxcore import base, demo, ingest, journey, quality, rfm, rfm_settings, workshop
 from cxcore.errors import ConflictError, CxError, IngestError
 from cxcore.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_number, t
 from cxcore.ingest import Reject
@@ -31,6 +32,8 @@ PAGES: dict[str, list[tuple[str, str, str]]] = {
     "nav.group.day1": [("pages/base.py", "nav.base", ":material/groups:"),
                        ("pages/rfm.py", "nav.rfm", ":material/grid_view:"),
                        ("pages/quality.py", "nav.quality", ":material/monitoring:")],
+    "nav.group.journey": [("pages/journey.py", "nav.journey", ":material/route:"),
+                          ("pages/journey_views.py", "nav.journey_views", ":material/hub:")],
 }
 
 
@@ -86,7 +89,7 @@ def _switch_language() -> None:
 def language_switch() -> None:
     """RU | EN, one click; the choice holds for the session and rides in the link (`?lang=`)."""
     st.segmented_control(tr("app.language"), [code.upper() for code in LANGUAGES], default=lang().upper(),
-                         key="lang_choice", on_change=_switch_language)
+                         key="lang_choice", on_change=_switch_language, label_visibility="collapsed")
 
 
 def tr(key: str, **params: Any) -> str:
@@ -94,9 +97,42 @@ def tr(key: str, **params: Any) -> str:
     return t(key, lang(), **params)
 
 
+def participant() -> str | None:
+    """The participant's name: typed once, kept for the session and in the link (`?me=`), so a page refresh
+    or a dropped connection does not ask again."""
+    name = st.session_state.get("participant") or (st.query_params.get("me") or "").strip()[:60] or None
+    if name:
+        st.session_state["participant"] = name
+        if st.query_params.get("me") != name:
+            st.query_params["me"] = name
+    return name
+
+
+def name_prompt() -> str | None:
+    """The participant's name, or a one-line form asking for it (what they add is signed with it)."""
+    name = participant()
+    if name:
+        return name
+    with st.form("participant_name", border=True):
+        typed = st.text_input(tr("participant.ask"), max_chars=60, placeholder=tr("participant.placeholder"))
+        if st.form_submit_button(tr("participant.join"), type="primary") and typed.strip():
+            st.session_state["participant"] = typed.strip()
+            st.rerun()
+    return None
+
+
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
+
+
+def plain(text: str) -> str:
+    """Participant text for st.markdown and labels: every Markdown, directive (:red[..], :icon:) and math
+    character escaped, so it shows as typed (Streamlit renders no raw HTML without unsafe_allow_html)."""
+    return _MARKUP.sub(r"\\\1", str(text))
+
+
 def actor() -> str:
-    """Who is writing: the participant's name once joining exists; the facilitator until then."""
-    return st.session_state.get("participant") or "facilitator"
+    """Who is writing: the participant's name once typed; the facilitator until then."""
+    return participant() or "facilitator"
 
 
 def current_workshop() -> Workshop:
@@ -191,6 +227,22 @@ def rfm_migration(workshop_id: str, base_id: int, settings_version: int, from_da
     return rfm.migration(get_store(), workshop_id, base_id, from_date, to_date, settings.spec, settings.rules)
 
 
+# -- the live journey -----------------------------------------------------------------------------------------
+@st.cache_data(max_entries=64, show_spinner=False)
+def _journeys(workshop_id: str, stamp: int) -> tuple:
+    return journey.journeys(get_store(), workshop_id)
+
+
+def journeys(workshop_id: str) -> tuple:
+    """The workshop's journeys as they are now: one cheap query for the stamp, the tree re-read only when some
+    change moved it (so a page polling every 2 s costs one query per tick)."""
+    return _journeys(workshop_id, journey.stamp(get_store(), workshop_id))
+
+
+def live_journey(workshop_id: str, segment: str):
+    return next((j for j in journeys(workshop_id) if j.segment == segment), None)
+
+
 # -- loading a base from the page ------------------------------------------------------------------------
 _SEPARATOR_NAMES = {";": ";", ",": ",", "\t": "TAB", "|": "|", "spaces": "␣␣"}
 
@@ -260,7 +312,7 @@ SEGMENT_COLOURS = ["#1B7F3B", "#4C9BE8", "#B8D98C", "#F2A541", "#D64545"]
 
 def show_chart(chart, height: int = 420) -> None:
     """An Altair chart as tall as `height` px, with type big enough for the back of the room."""
-    st.altair_chart(chart.properties(height=height).configure_axis(labelFontSize=15, titleFontSize=16)
+    st.altair_chart(chart.configure_axis(labelFontSize=15, titleFontSize=16)
                     .configure_legend(labelFontSize=15, titleFontSize=16), width="stretch", height=height)
 
 

@@ -57,10 +57,13 @@ def db(demo_db: Path, tmp_path: Path, monkeypatch) -> Path:
     return path
 
 
-def app(page: str | None = None, lang: str | None = None) -> AppTest:
+def app(page: str | None = None, lang: str | None = None, me: str | None = None) -> AppTest:
+    """The app from app.py on the demo workshop, switched to `page`; `me`: a participant's name in the link."""
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
     if lang:
         at.query_params["lang"] = lang
+    if me:
+        at.query_params["me"] = me
     at.run()
     assert not at.exception, at.exception
     if page:
@@ -194,7 +197,7 @@ USER_FACING = {"title", "header", "subheader", "write", "caption", "info", "erro
                "download_button", "file_uploader", "form_submit_button", "date_input", "text"}
 
 
-@pytest.mark.parametrize("path", ["app.py", "ui.py", *PAGE_FILES])
+@pytest.mark.parametrize("path", ["app.py", "ui.py", "journey_ui.py", *PAGE_FILES])
 def test_pages_take_every_string_from_the_translation_table(path):
     source = (PROJECT / path).read_text(encoding="utf-8")
     code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))

@@ -57,7 +57,9 @@ def server(demo_db: Path, tmp_path: Path):
 def page():
     if not Path(CHROMIUM).exists():
         pytest.skip("needs Debian's chromium (apt-get install -y chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)  # a full page run of the board on a busy CI machine takes seconds
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -1,0 +1,125 @@
+"""The journey board: 8 stage columns × lanes (goal, actions, thoughts, emotion, touchpoints with their barriers
+and ideas, KPI), edited live by the room. The board re-reads the store every 2 s when something changed."""
+import streamlit as st
+
+import journey_ui
+import ui
+from cxcore import journey, journey_io, method
+from cxcore.i18n import fmt_number
+from cxcore.segments import SEGMENTS
+
+current = ui.current_workshop()
+lang = ui.lang()
+store = ui.get_store()
+st.title(ui.tr("journey.title"))
+me = ui.name_prompt()
+names = ui.segment_names()
+
+mapped = [j.segment for j in ui.journeys(current.id)]
+target = journey.default_segment(store, current.id)
+preferred = target if target in SEGMENTS else (mapped[0] if mapped else SEGMENTS[0])
+segment = st.segmented_control(ui.tr("journey.segment"), SEGMENTS, default=preferred, key="journey.segment",
+                               format_func=lambda s: names[s] + (" ✓" if s in mapped else "")) or preferred
+tree = ui.live_journey(current.id, segment)
+
+if tree is None:
+    st.info(ui.tr("journey.none", segment=names[segment]))
+    if me:
+        templates = journey.templates()
+        choice_box, start_box, empty_box = st.columns([2, 1, 1], vertical_alignment="bottom")
+        chosen = choice_box.selectbox(ui.tr("journey.template"), templates, format_func=lambda t: t.name(lang))
+        if start_box.button(ui.tr("journey.from_template"), type="primary"):
+            journey.from_template(store, current.id, segment, chosen.key, lang, ui.actor())
+            st.rerun()
+        if empty_box.button(ui.tr("journey.empty")):
+            journey.ensure(store, current.id, segment, ui.actor())
+            st.rerun()
+    st.stop()
+
+undo_box, trash_box, export_box, _ = st.columns([2, 1, 1, 2])
+with undo_box:
+    journey_ui.undo_button(current.id)
+with trash_box:
+    journey_ui.trash(current.id)
+export_box.download_button(ui.tr("journey.export"), journey_io.dumps(journey_io.export(store, current.id)),
+                           f"journey-{current.name}.json", "application/json", icon=":material/download:")
+
+
+def lane(shown, title: str, show) -> None:
+    """One row of the board: its name, then one cell per stage."""
+    st.markdown(f"**{title}**")
+    for stage, column in zip(shown.stages, st.columns(len(shown.stages))):
+        with column:
+            show(stage)
+
+
+def text_cell(field: str):
+    return lambda stage: st.caption(ui.plain(getattr(stage, field)) or "—")
+
+
+def header(stage) -> None:
+    st.markdown(f"**{ui.tr(f'stage.{stage.key}')}**")
+    st.caption(f"{method.principle(stage.key, lang)} · {method.name('department', stage.owner_department, lang)}")
+    if me and st.button(ui.tr("journey.edit_stage"), icon=":material/edit:", key=f"stage.{stage.id}",
+                        type="tertiary"):
+        journey_ui.open_card("stage", stage.id)
+
+
+def emotion(stage) -> None:
+    st.markdown(f"## {journey_ui.EMOTION_ICON[stage.emotion]}" if stage.emotion is not None else "—")
+
+
+def kpi(stage) -> None:
+    if stage.kpi_name:
+        st.caption(ui.tr("journey.kpi_line", name=ui.plain(stage.kpi_name),
+                         current=fmt_number(stage.kpi_current, lang, 1) if stage.kpi_current is not None else "—",
+                         target=fmt_number(stage.kpi_target, lang, 1) if stage.kpi_target is not None else "—"))
+
+
+def touchpoints(stage) -> None:
+    for tp in stage.touchpoints:
+        with st.container(border=True):
+            if st.button(f"**{ui.plain(tp.name)}**", key=f"tp.{tp.id}", type="tertiary", disabled=not me):
+                journey_ui.open_card("touchpoint", tp.id)
+            st.caption(" · ".join(x for x in (method.name("channel", tp.channel, lang),
+                                              method.name("department", tp.owner_department, lang)) if x))
+            for barrier in tp.barriers:
+                colour = "green" if barrier.status == "solved" else ("red" if barrier.severity >= 4 else "orange")
+                if st.button(f":{colour}[:material/block:] {ui.plain(barrier.text)}", key=f"barrier.{barrier.id}",
+                             type="tertiary", disabled=not me):
+                    journey_ui.open_card("barrier", barrier.id)
+                st.caption(ui.tr("journey.barrier_line", severity="●" * barrier.severity,
+                                 expectations=", ".join(method.name("expectation", e, lang) for e in barrier.expectations),
+                                 departments=" + ".join(ui.plain(method.name("department", d, lang))
+                                                        for d in barrier.departments)))
+                for idea in barrier.ideas:
+                    if st.button(f":material/lightbulb: {ui.plain(idea.text)}", key=f"idea.{idea.id}", type="tertiary",
+                                 disabled=not me, help=method.name("quadrant", idea.quadrant, lang)):
+                        journey_ui.open_card("idea", idea.id)
+                if me and st.button(ui.tr("journey.add.idea"), key=f"add-idea.{barrier.id}", icon=":material/add:",
+                                    type="tertiary"):
+                    journey_ui.open_card("idea", parent_id=barrier.id)
+            if me and st.button(ui.tr("journey.add.barrier"), key=f"add-barrier.{tp.id}", icon=":material/add:",
+                                type="tertiary"):
+                journey_ui.open_card("barrier", parent_id=tp.id)
+    if me and st.button(ui.tr("journey.add.touchpoint"), key=f"add-tp.{stage.id}", icon=":material/add:"):
+        journey_ui.open_card("touchpoint", parent_id=stage.id)
+
+
+@st.fragment(run_every=2)
+def board() -> None:
+    """Re-drawn every 2 s from the store (a cheap stamp query; the tree is re-read only after a change)."""
+    shown = ui.live_journey(current.id, segment) or tree
+    st.caption(ui.tr("journey.counts", touchpoints=len(shown.touchpoints), barriers=len(shown.barriers),
+                     ideas=len(shown.ideas), cross=sum(b.cross_team for b in shown.barriers)))
+    lane(shown, ui.tr("journey.lane.stage"), header)
+    lane(shown, ui.tr("journey.lane.goal"), text_cell("goal"))
+    lane(shown, ui.tr("journey.lane.actions"), text_cell("actions"))
+    lane(shown, ui.tr("journey.lane.thoughts"), text_cell("thoughts"))
+    lane(shown, ui.tr("journey.lane.emotion"), emotion)
+    lane(shown, ui.tr("journey.lane.touchpoints"), touchpoints)
+    lane(shown, ui.tr("journey.lane.kpi"), kpi)
+
+
+board()
+journey_ui.show_dialog(tree)
