@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 import streamlit as st
 
-from cxcore import base, demo, ingest, journey, quality, rfm, rfm_settings, workshop
+from cxcore import base, demo, ingest, journey, maturity_ratings, quality, rfm, rfm_settings, workshop
 from cxcore.errors import ConflictError, CxError, IngestError
 from cxcore.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_number, t
 from cxcore.ingest import Reject
@@ -34,6 +34,8 @@ PAGES: dict[str, list[tuple[str, str, str]]] = {
                        ("pages/quality.py", "nav.quality", ":material/monitoring:")],
     "nav.group.journey": [("pages/journey.py", "nav.journey", ":material/route:"),
                           ("pages/journey_views.py", "nav.journey_views", ":material/hub:")],
+    "nav.group.day2": [("pages/maturity_rate.py", "nav.maturity_rate", ":material/how_to_vote:"),
+                       ("pages/maturity.py", "nav.maturity", ":material/stairs:")],
 }
 
 
@@ -241,6 +243,19 @@ def journeys(workshop_id: str) -> tuple:
 
 def live_journey(workshop_id: str, segment: str):
     return next((j for j in journeys(workshop_id) if j.segment == segment), None)
+
+
+# -- the live maturity assessment ----------------------------------------------------------------------------
+@st.cache_data(max_entries=64, show_spinner=False)
+def _maturity(workshop_id: str, stamp: int) -> tuple:
+    store = get_store()
+    return (maturity_ratings.result(store, workshop_id), maturity_ratings.ratings(store, workshop_id),
+            maturity_ratings.progress(store, workshop_id))
+
+
+def maturity_now(workshop_id: str) -> tuple:
+    """(result, ratings, progress) as they are now, re-read only when an answer changed."""
+    return _maturity(workshop_id, maturity_ratings.stamp(get_store(), workshop_id))
 
 
 # -- loading a base from the page ------------------------------------------------------------------------

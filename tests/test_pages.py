@@ -238,11 +238,13 @@ def charts(at: AppTest) -> list:
     return at.get("vega_lite_chart")
 
 
-def chart_data(chart) -> "pd.DataFrame":
-    """The rows an Altair chart was drawn from (Streamlit ships them as Arrow beside the spec)."""
+def chart_data(chart, having: str | None = None) -> "pd.DataFrame":
+    """The rows an Altair chart was drawn from (Streamlit ships them as Arrow beside the spec); a layered chart
+    has several sets: the first with the column `having`."""
     import pyarrow as pa
 
-    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets]
+    return next(f for f in frames if having is None or having in f.columns)
 
 
 def rfm_caption(at: AppTest) -> str:
