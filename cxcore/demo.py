@@ -1,6 +1,7 @@
 """The demo workshop: what the first start of the app opens, with the demo customer base loaded, the target
 segment chosen, its journey mapped (data/demo_journey.json) and the room's CX maturity ratings
-(data/maturity_demo.csv: 8 respondents)."""
+(data/maturity_demo.csv: 8 respondents), then the roadmap the room built from them (cxcore/roadmap_demo.py:
+a closed dot vote, 12 items, KPI actuals, the contact policy of the five segments, the business case)."""
 from __future__ import annotations
 
 from datetime import date
@@ -30,6 +31,7 @@ def create(store: Store, base_path: Path = DEMO_BASE) -> Workshop:
     ingest.load(store, base_path, workshop_id=DEMO_ID, actor=ACTOR, source_name="Продажи 2023–2025.parquet")
     _map_journey(store)
     _rate_maturity(store)
+    _build_roadmap(store)
     return workshop.get(store, DEMO_ID)
 
 
@@ -46,6 +48,13 @@ def _rate_maturity(store: Store) -> None:
     from cxcore import maturity_io, maturity_ratings
 
     maturity_ratings.replace_ratings(store, DEMO_ID, maturity_io.read_file(DEMO_MATURITY), ACTOR)
+
+
+def _build_roadmap(store: Store) -> None:
+    """The room's work of the second day: dots, the roadmap, KPI actuals, contact policies, the business case."""
+    from cxcore import roadmap_demo
+
+    roadmap_demo.create(store, DEMO_ID, ACTOR)
 
 
 def ensure(store: Store) -> Workshop:

@@ -50,3 +50,12 @@ class JourneyError(CxError):
 class MaturityError(CxError):
     """CX maturity ratings that cannot be used: a score outside 1–5, a practice outside 1–20, an unusable CSV file
     (the message names the row, counting the header as row 1)."""
+
+
+class RoadmapError(CxError):
+    """A roadmap item, KPI value, business-case assumption or contact policy that breaks a rule (a score outside
+    1–5, a share outside 0–1, an unknown horizon…); `field` in the params names where."""
+
+
+class VoteError(CxError):
+    """A dot that cannot be cast or taken back: the vote is closed or not opened, the voter has no dots left…"""

@@ -8,6 +8,7 @@ import pandas as pd
 
 from cxcore.i18n import t
 from cxcore.rfm import METRICS, RfmResult
+from cxcore.safe_text import guard_cell, is_dangerous, safe_frame
 from cxcore.segments import SEGMENTS
 
 CSV_COLUMNS = ("customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "segment")
@@ -22,8 +23,10 @@ def export_frame(result: RfmResult) -> pd.DataFrame:
 
 
 def write_csv(result: RfmResult, target: Path | str | io.IOBase) -> None:
-    """UTF-8 CSV with a header row; recency_days is empty for customers with F = 0."""
-    export_frame(result).to_csv(target, index=False, float_format="%.2f", lineterminator="\n")
+    """UTF-8 CSV with a header row; recency_days is empty for customers with F = 0. A customer id a spreadsheet
+    would read as a formula (starting with =, +, -, @, tab, CR) gets a single quote in front (cxcore/safe_text)."""
+    frame = safe_frame(export_frame(result), ["customer_id"])
+    frame.to_csv(target, index=False, float_format="%.2f", lineterminator="\n")
 
 
 def csv_bytes(result: RfmResult) -> bytes:
@@ -35,7 +38,8 @@ def csv_bytes(result: RfmResult) -> bytes:
 def xlsx_bytes(result: RfmResult, lang: str = "ru") -> bytes:
     """The per-customer table as a workbook for Excel: a bold header row frozen above the data, columns
     wide enough to read, ids kept as text, segment names in `lang`; a second sheet names the as-of date
-    and the cut points. A base larger than a sheet (1,048,575 rows) continues on further sheets."""
+    and the cut points. A base larger than a sheet (1,048,575 rows) continues on further sheets. An id a
+    spreadsheet would read as a formula is written as a string cell, exactly as in the base (cxcore/safe_text)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -57,6 +61,8 @@ def xlsx_bytes(result: RfmResult, lang: str = "ru") -> bytes:
             cell.font = bold
         sheet.append(header)
         for row in frame.iloc[start:start + _SHEET_ROWS].itertuples(index=False, name=None):
+            if is_dangerous(row[0]):
+                row = (guard_cell(WriteOnlyCell(sheet, row[0])), *row[1:])
             sheet.append(row)
     about = book.create_sheet(t("rfm.xlsx.about", lang))
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 28, 40
