@@ -24,6 +24,8 @@ EXAMPLES = {
     "journey import": "python -m cxcore journey import --db var/studio.duckdb --workshop 'Новый воркшоп' journey.json",
     "maturity score": "python -m cxcore maturity score ratings.csv",
     "maturity import": "python -m cxcore maturity import --db var/studio.duckdb --workshop demo ratings.csv",
+    "export": "python -m cxcore export --db var/studio.duckdb --workshop demo --out workshop.xlsx",
+    "roadmap import": "python -m cxcore roadmap import --db var/studio.duckdb --workshop demo workshop.xlsx",
 }
 
 
@@ -115,6 +117,25 @@ def cmd_maturity_import(args: argparse.Namespace) -> None:
     _emit({"workshop": target.name, **summary.to_json(), "total": result.total, "stage": result.stage})
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    from cxcore import workbook
+
+    store = _store(args)
+    found = workshop.by_name(store, args.workshop)
+    path = workbook.write(store, found.id, args.out, args.lang)
+    _emit({"workshop": found.name, "out": str(path),
+           "sheets": list(workbook.sheet_names(args.lang or found.language).values())})
+
+
+def cmd_roadmap_import(args: argparse.Namespace) -> None:
+    from cxcore import workbook_import
+
+    store = _store(args)
+    found = workshop.by_name(store, args.workshop)
+    applied = workbook_import.import_workbook(store, found.id, args.path, "cli")
+    _emit(applied.to_json(args.lang))
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -193,6 +214,25 @@ def parser() -> argparse.ArgumentParser:
                   "are versioned, history kept), others keep theirs; prints a JSON summary.")
     sub.add_argument("--workshop", required=True, help="workshop name (created if missing)")
     sub.add_argument("path", metavar="FILE.csv", help="the ratings file")
+
+    sub = command("export", cmd_export, "Write the workshop's Excel workbook (cover, roadmap, impact vs effort, "
+                  "barriers, journey, segments, maturity, business case, contact policy, KPI tracking, with charts) "
+                  "in the workshop's language; prints the workshop, the file and the sheets as JSON.")
+    sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name")
+    sub.add_argument("--out", required=True, metavar="FILE.xlsx", help="the workbook to write")
+    sub.add_argument("--lang", choices=("ru", "en"), help="language of the workbook (default: the workshop's)")
+
+    about = "Bring the roadmap's edited workbook back into a workshop."
+    groups["roadmap"] = commands.add_parser("roadmap", help=about, description=about).add_subparsers(
+        dest="roadmap_command", required=True)
+    sub = command("roadmap import", cmd_roadmap_import, "Apply a workbook written by `export` and edited by the "
+                  "item owners (Roadmap: owner, department, horizon, KPI, budget, review date, status; KPI tracking: "
+                  "dated KPI values) through the versioned store; prints {\"changed\", \"unchanged\", \"rejected\": "
+                  "[{\"sheet\", \"row\", \"reason\"}]}. A row whose item changed in the app since the export is "
+                  "rejected as a conflict, never overwritten.")
+    sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name")
+    sub.add_argument("--lang", choices=("ru", "en"), help="language of the reasons (default: the workbook's)")
+    sub.add_argument("path", metavar="FILE.xlsx", help="the edited workbook")
     return top
 
 
