@@ -123,17 +123,9 @@ def _named(kind: str, lang: str):
     return lambda key: method.name(kind, key, lang)
 
 
-def _choices(options: tuple[str, ...], current: str | None) -> list[str]:
-    """The method's keys, plus a typed-in value already on the card."""
-    return [*options, current] if current and current not in options else list(options)
-
-
 def _stage_fields(card: Any, parent: Any, key: str, lang: str) -> dict[str, Any]:
-    owner = st.selectbox(ui.tr("journey.field.owner"), _choices(method.DEPARTMENTS, card.owner_department),
-                         index=_choices(method.DEPARTMENTS, card.owner_department).index(card.owner_department)
-                         if card.owner_department else None, format_func=_named("department", lang),
-                         accept_new_options=True, key=f"{key}.owner")
-    values = {"owner_department": owner or "",
+    values = {"owner_department": ui.vocabulary_choice(st, ui.tr("journey.field.owner"), "department",
+                                                       card.owner_department, f"{key}.owner"),
               "goal": st.text_area(ui.tr("journey.lane.goal"), card.goal, key=f"{key}.goal", height=80),
               "actions": st.text_area(ui.tr("journey.lane.actions"), card.actions, key=f"{key}.actions", height=80),
               "thoughts": st.text_area(ui.tr("journey.lane.thoughts"), card.thoughts, key=f"{key}.thoughts",
@@ -150,17 +142,13 @@ def _stage_fields(card: Any, parent: Any, key: str, lang: str) -> dict[str, Any]
 
 
 def _touchpoint_fields(card: Any, parent: Any, key: str, lang: str) -> dict[str, Any]:
-    channel = card.channel if card else ""
-    owner = card.owner_department if card else parent.owner_department
-    channels, departments = _choices(method.CHANNELS, channel), _choices(method.DEPARTMENTS, owner)
     return {
         "name": st.text_input(ui.tr("journey.field.name"), card.name if card else "", key=f"{key}.name"),
-        "channel": st.selectbox(ui.tr("journey.field.channel"), channels, accept_new_options=True,
-                                index=channels.index(channel) if channel else None,
-                                format_func=_named("channel", lang), key=f"{key}.channel") or "",
-        "owner_department": st.selectbox(ui.tr("journey.field.owner"), departments, accept_new_options=True,
-                                         index=departments.index(owner) if owner else None,
-                                         format_func=_named("department", lang), key=f"{key}.owner") or "",
+        "channel": ui.vocabulary_choice(st, ui.tr("journey.field.channel"), "channel", card.channel if card else "",
+                                        f"{key}.channel"),
+        "owner_department": ui.vocabulary_choice(st, ui.tr("journey.field.owner"), "department",
+                                                 card.owner_department if card else parent.owner_department,
+                                                 f"{key}.owner"),
     }
 
 
@@ -174,8 +162,8 @@ def _barrier_fields(card: Any, parent: Any, key: str, lang: str) -> dict[str, An
         "expectations": st.multiselect(ui.tr("journey.field.expectations"), method.EXPECTATIONS,
                                        list(card.expectations) if card else [], key=f"{key}.expectations",
                                        format_func=_named("expectation", lang)),
-        "departments": st.multiselect(ui.tr("journey.field.departments"), _choices(method.DEPARTMENTS, None) + [
-            d for d in departments if d not in method.DEPARTMENTS], departments, accept_new_options=True,
+        "departments": st.multiselect(ui.tr("journey.field.departments"), list(dict.fromkeys([
+            *method.DEPARTMENTS, *departments])), departments, accept_new_options=True,
             format_func=_named("department", lang), key=f"{key}.departments",
             help=ui.tr("journey.field.departments_help")),
         "severity": left.select_slider(ui.tr("journey.field.severity"), method.SCORES, card.severity if card else 3,

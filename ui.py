@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 import streamlit as st
 
-from cxcore import base, demo, ingest, journey, maturity_ratings, quality, rfm, rfm_settings, workshop
+from cxcore import base, demo, ingest, journey, maturity_ratings, quality, rfm, rfm_settings, votes, workshop
 from cxcore.errors import ConflictError, CxError, IngestError
 from cxcore.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_number, t
 from cxcore.ingest import Reject
@@ -34,8 +34,12 @@ PAGES: dict[str, list[tuple[str, str, str]]] = {
                        ("pages/quality.py", "nav.quality", ":material/monitoring:")],
     "nav.group.journey": [("pages/journey.py", "nav.journey", ":material/route:"),
                           ("pages/journey_views.py", "nav.journey_views", ":material/hub:")],
-    "nav.group.day2": [("pages/maturity_rate.py", "nav.maturity_rate", ":material/how_to_vote:"),
-                       ("pages/maturity.py", "nav.maturity", ":material/stairs:")],
+    "nav.group.day2": [("pages/maturity_rate.py", "nav.maturity_rate", ":material/checklist:"),
+                       ("pages/maturity.py", "nav.maturity", ":material/stairs:"),
+                       ("pages/vote.py", "nav.vote", ":material/how_to_vote:"),
+                       ("pages/roadmap.py", "nav.roadmap", ":material/flag:"),
+                       ("pages/business.py", "nav.business", ":material/payments:"),
+                       ("pages/workbook.py", "nav.workbook", ":material/table_view:")],
 }
 
 
@@ -241,6 +245,20 @@ def journeys(workshop_id: str) -> tuple:
     return _journeys(workshop_id, journey.stamp(get_store(), workshop_id))
 
 
+def mapped_segment(workshop_id: str) -> tuple | None:
+    """A choice among the segments whose journey is mapped (the target segment first): (segment, journey), or
+    None when nothing is mapped yet."""
+    trees = {j.segment: j for j in journeys(workshop_id)}
+    if not trees:
+        return None
+    target = journey.default_segment(get_store(), workshop_id)
+    segments = [s for s in SEGMENTS if s in trees]
+    segment = st.segmented_control(tr("journey.segment"), segments, format_func=segment_names().get,
+                                   default=target if target in trees else segments[0], key="journey.segment")
+    segment = segment or segments[0]
+    return segment, trees[segment]
+
+
 def live_journey(workshop_id: str, segment: str):
     return next((j for j in journeys(workshop_id) if j.segment == segment), None)
 
@@ -256,6 +274,39 @@ def _maturity(workshop_id: str, stamp: int) -> tuple:
 def maturity_now(workshop_id: str) -> tuple:
     """(result, ratings, progress) as they are now, re-read only when an answer changed."""
     return _maturity(workshop_id, maturity_ratings.stamp(get_store(), workshop_id))
+
+
+# -- the live dot vote --------------------------------------------------------------------------------------
+@st.cache_data(max_entries=64, show_spinner=False)
+def _votes(workshop_id: str, stamp: int) -> tuple:
+    store = get_store()
+    return votes.vote_state(store, workshop_id), votes.tally(store, workshop_id), votes.turnout(store, workshop_id)
+
+
+def votes_now(workshop_id: str) -> tuple:
+    """(state, tally, turnout) as they are now, re-read only after a dot or an open/close."""
+    return _votes(workshop_id, votes.stamp(get_store(), workshop_id))
+
+
+# -- the roadmap ----------------------------------------------------------------------------------------------
+@st.cache_data(max_entries=64, show_spinner=False)
+def _roadmap(workshop_id: str, stamps: tuple[int, int, int]) -> tuple:
+    from cxcore import roadmap
+
+    store = get_store()
+    tally = votes.tally(store, workshop_id)
+    return (roadmap.ranked_ideas(store, workshop_id, tally), roadmap.items(store, workshop_id, tally),
+            maturity_ratings.result(store, workshop_id))
+
+
+def roadmap_now(workshop_id: str) -> tuple:
+    """(ranked ideas, roadmap items, maturity result), re-read when the roadmap, the journey or the ratings
+    changed."""
+    from cxcore import roadmap
+
+    store = get_store()
+    return _roadmap(workshop_id, (roadmap.stamp(store, workshop_id), journey.stamp(store, workshop_id),
+                                  maturity_ratings.stamp(store, workshop_id)))
 
 
 # -- loading a base from the page ------------------------------------------------------------------------
@@ -318,6 +369,16 @@ def run_load(workshop_id: str, path: Path, source_name: str, sheet: str | None, 
     bar.empty()
     st.session_state["load_report"] = state.get("report")
     st.session_state["load_error"] = state["error"].message(lang()) if "error" in state else None
+
+
+def vocabulary_choice(box, label: str, kind: str, current: str, key: str) -> str:
+    """A choice among the method's keys of `kind` (department, channel…) shown by name, where another value
+    can be typed in; the card's current value stays among the options. Returns "" for none."""
+    from cxcore import method
+
+    options = list(dict.fromkeys([*method.PREFIXES[kind], *([current] if current else [])]))
+    return box.selectbox(label, options, index=options.index(current) if current else None, accept_new_options=True,
+                         format_func=lambda value: method.name(kind, value, lang()), key=key) or ""
 
 
 # -- charts ----------------------------------------------------------------------------------------------

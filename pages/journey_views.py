@@ -8,25 +8,22 @@ from streamlit_agraph import Config, Edge, Node, agraph
 
 import journey_ui
 import ui
-from cxcore import journey, journey_views, method
-from cxcore.segments import SEGMENTS
+from cxcore import journey_views, method
 
 current = ui.current_workshop()
 lang = ui.lang()
 st.title(ui.tr("journey_views.title"))
 me = ui.participant()
 names = ui.segment_names()
-trees = {j.segment: j for j in ui.journeys(current.id)}
-if not trees:
+segment_box, view_box = st.columns([3, 2])
+with segment_box:
+    mapped = ui.mapped_segment(current.id)
+if mapped is None:
     st.info(ui.tr("journey_views.none"))
     st.page_link("pages/journey.py", label=ui.tr("nav.journey"), icon=":material/route:")
     st.stop()
-target = journey.default_segment(ui.get_store(), current.id)
-segments = [s for s in SEGMENTS if s in trees]
-segment_box, view_box = st.columns([3, 2])
-segment = segment_box.segmented_control(ui.tr("journey.segment"), segments, format_func=names.get,
-                                        default=target if target in trees else segments[0],
-                                        key="journey.segment") or segments[0]
+segment, tree = mapped
+trees = {j.segment: j for j in ui.journeys(current.id)}
 VIEWS = ("graph", "emotion", "expectations", "departments")
 view = view_box.segmented_control(ui.tr("journey_views.view"), VIEWS, default="graph", key="journey_views.view",
                                   format_func=lambda v: ui.tr(f"journey_views.{v}")) or "graph"
@@ -124,8 +121,8 @@ SHOW = {"graph": graph, "emotion": emotion, "expectations": expectations, "depar
 @st.fragment(run_every=2)
 def live() -> None:
     """The chosen view from the store as it is now, every 2 s."""
-    SHOW[view](ui.live_journey(current.id, segment) or trees[segment])
+    SHOW[view](ui.live_journey(current.id, segment) or tree)
 
 
 live()
-journey_ui.show_dialog(trees[segment])
+journey_ui.show_dialog(tree)
