@@ -12,11 +12,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(argv: list[str], workdir: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and stdout of one child process.
+    """Wall seconds, peak RSS in MB and stdout of one child process (see `measure_cpu`)."""
+    seconds, peak_mb, _, out = measure_cpu(argv, workdir)
+    return seconds, peak_mb, out
+
+
+def measure_cpu(argv: list[str], workdir: Path) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS in MB, CPU seconds (user + system, all threads) and stdout of one child process.
 
     Peak memory comes from os.wait4(), which returns the rusage of exactly that child (unlike the
     cumulative RUSAGE_CHILDREN), with no dependency on /usr/bin/time. DuckDB runs inside the child's
-    own process, so its ru_maxrss is the whole footprint. Output goes to a file, not a pipe, so a
+    own process, so its ru_maxrss is the whole footprint. CPU time barely moves when other work shares the
+    machine, where wall time does: it tells a real change from a noisy run. Output goes to a file, not a pipe, so a
     chatty child can never block while we wait for it.
     """
     with tempfile.TemporaryFile(dir=workdir) as out, tempfile.TemporaryFile(dir=workdir) as err:
@@ -30,4 +37,4 @@ def measure(argv: list[str], workdir: Path) -> tuple[float, float, str]:
         if child.returncode != 0:
             sys.exit(f"failed ({child.returncode}): {' '.join(argv)}\n{err.read().decode(errors='replace')}")
         peak_kb = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024  # macOS: bytes
-        return seconds, peak_kb / 1024, out.read().decode()
+        return seconds, peak_kb / 1024, usage.ru_utime + usage.ru_stime, out.read().decode()

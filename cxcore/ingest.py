@@ -22,6 +22,10 @@ from cxcore.layout import Layout
 from cxcore.store import Store, Tx, literal
 
 MAX_REJECTS_REPORTED = 100
+# An order as RFM counts it (cxcore/rfm.sql, `orders`): the customer's order id, else the customer's day.
+# Without a mapped order id the column is empty on every row, and the key reads as the customer's day.
+ORDER_KEY = "customer_id, order_id, CASE WHEN order_id IS NULL THEN order_date END"
+ORDERS_PROBE_ROWS = 100_000  # the first rows whose order keys are counted before all of them (_orders_are_rows)
 Progress = sources.Progress
 
 
@@ -152,7 +156,8 @@ def _load(store: Store, path: Path, text_path: Path | None, layout: Layout, work
 
 def _settle(tx: Tx, base_id: int, workshop_id: str, layout: Layout, source_name: str,
             text_path: Path | None) -> LoadReport:
-    """Move the rejected rows aside, check that something loaded, and make the new base the workshop's."""
+    """Move the rejected rows aside, check that something loaded, and make the new base the workshop's (with
+    what RFM needs to know of its orders)."""
     if layout.format != "text":
         tx.execute("""
             INSERT INTO base_rejects (base_id, row_no, reason, value, raw)
@@ -187,14 +192,26 @@ def _settle(tx: Tx, base_id: int, workshop_id: str, layout: Layout, source_name:
                         float(revenue), date_min, date_max, rejects, reasons)
     tx.execute("""
         INSERT INTO bases (id, workshop_id, source_name, source_format, layout, rows_read, rows_loaded,
-                           rows_rejected, customers, revenue, date_min, date_max, loaded_by)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                           rows_rejected, customers, revenue, date_min, date_max, loaded_by, orders_are_rows)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                [base_id, workshop_id, source_name, layout.format, layout.to_dict(), report.rows_read, loaded,
-                rejected, customers, report.revenue, date_min, date_max, tx.actor])
+                rejected, customers, report.revenue, date_min, date_max, tx.actor, _orders_are_rows(tx, base_id)])
     summary = {k: v for k, v in report.to_json().items() if k not in ("rejects", "mapping")}
     tx.log("bases", base_id, "load", workshop_id=workshop_id,
            old=dict(zip(("id", "source_name", "rows_loaded"), old)) if old else None, new=summary)
     return report
+
+
+def _orders_are_rows(tx: Tx, base_id: int) -> bool:
+    """Whether every order of the base is one row (RFM then skips its GROUP BY order): whether the rows' order
+    keys hash to as many values as there are rows (equal keys hash alike; two keys that collide can only make
+    it a "no", which costs RFM time, never a wrong result). The first rows are counted first: the lines of an
+    order mostly stand together, so a base whose orders have several lines is told apart by them at once."""
+    first = f"""
+        SELECT count(DISTINCT key) = count(*)
+        FROM (SELECT hash({ORDER_KEY}) AS key FROM base_rows WHERE base_id = ? LIMIT ?)"""
+    every = f"SELECT count(DISTINCT hash({ORDER_KEY})) = count(*) FROM base_rows WHERE base_id = ?"
+    return tx.one(first, [base_id, ORDERS_PROBE_ROWS])[0] and tx.one(every, [base_id])[0]
 
 
 _NUMBER_REJECTS = f"""

@@ -1,8 +1,9 @@
 """RFM per customer, scores from cut points with ties kept together, the five segments, and migration.
 
 The heavy work is SQL (`rfm.sql`) in DuckDB: one statement per as-of date reads the base's rows once
-(a GROUP BY order, then customer), takes the quintiles and scores in the same statement. pandas receives
-the per-customer result; the summary and the grid are summed from it per R × FM cell.
+(a GROUP BY order, then customer; the customer only, when the load found every order to be one row) and
+hands R, F and M per customer over as an Arrow table; the quintiles, the scores and the per R × FM cell
+sums are taken from that table, and pandas receives the scored customers.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from cxcore.store import Store
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 MODES = ("quantile", "frozen", "thresholds")
 METRICS = ("recency", "frequency", "monetary")
@@ -192,11 +194,12 @@ class Migration:
 @dataclass
 class Scoring:
     """The RFM statements on one base, run on one cursor: each reads the base's rows once for each as-of date
-    it needs and scores in the same statement."""
+    it needs."""
 
     cursor: duckdb.DuckDBPyConnection
     base_id: int
     order_key: str
+    orders_are_rows: bool = False  # every order is one row of the base (found at load): no GROUP BY order
 
     def quantiles(self, as_of: date) -> CutPoints:
         """The quintile cut points of the customers at `as_of`."""
@@ -210,24 +213,22 @@ class Scoring:
         cuts = self.quantiles(spec.baseline if spec.mode == "frozen" else as_of)
         return dataclasses.replace(cuts, mode=spec.mode)
 
-    def per_customer(self, as_of: date, spec: CutSpec, rules: SegmentRules) -> tuple[pd.DataFrame, CutPoints]:
-        """Every customer at `as_of`, scored, and the cut points used. Quantile cut points are computed inside
-        the one statement that scores with them, then once more over its result, to be shown."""
-        quantile = spec.mode == "quantile"
-        cuts = None if quantile else self.cut_points(spec, as_of)
-        sql = _sql("rfm", customers=self._customers(), scores=_sql("scores", source="customers"),
-                   cuts=_sql("quantile_cuts", source="customers") if quantile else _sql("given_cuts"))
-        params = {"base_id": self.base_id, "as_of": as_of, **_rule_params(rules),
-                  **({} if quantile else cuts.params())}
-        frame = _tidy(self.cursor.execute(sql, params).df())
-        if quantile:
-            self.cursor.register("rfm_result", frame[["recency_days", "frequency", "monetary"]])
-            cuts = self._cuts(self.cursor.execute(_sql("quantile_cuts", source="rfm_result")).fetchall()[0], as_of)
-        return frame, cuts
+    def scored(self, as_of: date, spec: CutSpec, rules: SegmentRules) -> tuple[pa.Table, CutPoints]:
+        """Every customer at `as_of`, scored (the columns of RfmResult.customers, segment_code for segment), and
+        the cut points used. The one pass over the base's rows hands R, F and M per customer over as an Arrow
+        table (not a Python string per customer id, as pandas' own fetch); quantiles and scores are read off it."""
+        customers = self.cursor.sql(self._customers(), params={"base_id": self.base_id, "as_of": as_of})
+        self.cursor.register("rfm_customers", customers.to_arrow_table())
+        if spec.mode == "quantile":
+            cuts = self._cuts(self.cursor.execute(_sql("quantile_cuts", source="rfm_customers")).fetchall()[0], as_of)
+        else:
+            cuts = self.cut_points(spec, as_of)
+        sql = _sql("rfm", given_cuts=_sql("given_cuts"), scores=_sql("scores", source="rfm_customers"))
+        return self.cursor.sql(sql, params={**cuts.params(), **_rule_params(rules)}).to_arrow_table(), cuts
 
-    def cells(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The per-customer table summed per R × FM cell."""
-        self.cursor.register("rfm_result", frame)
+    def cells(self, scored: pa.Table) -> pd.DataFrame:
+        """The scored customers summed per R × FM cell."""
+        self.cursor.register("rfm_result", scored)
         return self.cursor.execute(_sql("cells", source="rfm_result")).df()
 
     def series_cells(self, as_of: date, period_start: date, cuts: CutPoints | None,
@@ -249,8 +250,9 @@ class Scoring:
         return self.cursor.execute(sql, params).df()
 
     def _customers(self, as_of: str = "$as_of", period: bool = False) -> str:
-        return _sql("customers", as_of=as_of, order_key=self.order_key,
-                    period_orders=_sql("period_orders") if period else "", period=_sql("period") if period else "")
+        block, period_block = ("order_rows", "period_rows") if self.orders_are_rows else ("orders", "period_orders")
+        orders = _sql(block, as_of=as_of, order_key=self.order_key, period_orders=_sql(period_block) if period else "")
+        return _sql("customers", as_of=as_of, orders=orders, period=_sql("period") if period else "")
 
     @staticmethod
     def _cuts(row: tuple, as_of: date) -> CutPoints:
@@ -263,12 +265,13 @@ class Scoring:
 @contextmanager
 def scoring(store: Store, workshop_id: str, base_id: int) -> Iterator[Scoring]:
     """The statements on the base `base_id` of the workshop (NotFound if it is not the workshop's)."""
-    row = store.query_one("SELECT layout->>'$.mapping.order_id' IS NOT NULL FROM bases WHERE id = ? AND workshop_id = ?",
-                          [base_id, workshop_id])
+    row = store.query_one("""
+        SELECT layout->>'$.mapping.order_id' IS NOT NULL, coalesce(orders_are_rows, false)
+        FROM bases WHERE id = ? AND workshop_id = ?""", [base_id, workshop_id])
     if row is None:
         raise NotFound("error.no_base", name=workshop_id)
     with store.cursor() as cursor:
-        yield Scoring(cursor, base_id, _ORDER_KEYS[bool(row[0])])
+        yield Scoring(cursor, base_id, _ORDER_KEYS[bool(row[0])], bool(row[1]))
 
 
 def default_as_of(store: Store, base_id: int) -> date:
@@ -285,9 +288,9 @@ def compute(store: Store, workshop_id: str, base_id: int, as_of: date | None = N
     after the base's last transaction), with the segment summary and the R × FM grid."""
     as_of = as_of or default_as_of(store, base_id)
     with scoring(store, workshop_id, base_id) as work:
-        customers, cuts = work.per_customer(as_of, spec, rules)
-        cells = work.cells(customers)
-    return RfmResult(workshop_id, base_id, as_of, cuts, rules, customers, summary_of(cells, rules),
+        scored, cuts = work.scored(as_of, spec, rules)
+        cells = work.cells(scored)
+    return RfmResult(workshop_id, base_id, as_of, cuts, rules, _tidy(scored.to_pandas()), summary_of(cells, rules),
                      grid_of(cells, rules))
 
 

@@ -3,28 +3,45 @@
 -- blocks marked "(part)", which other statements are built from. Comment lines are dropped when loaded.
 
 -- name: customers
--- (part) R, F, M of every customer with a transaction before the as-of date {as_of}, in two GROUP BYs:
--- orders, then customers. An order is dated by its first row. {order_key}: the order id (the day for
--- rows without one) when the base maps one, else the day. {period_orders} and {period}: empty, or the
--- blocks below for the base-quality series and the migration.
+-- (part) R, F, M of every customer with a transaction before the as-of date {as_of}, from their orders
+-- ({orders}: the `orders` or the `order_rows` block below). {period}: empty, or the block below for the
+-- base-quality series and the migration.
 SELECT customer_id,
        date_diff('day', max(order_date) FILTER (WHERE net > 0), {as_of}) AS recency_days,
        count(*) FILTER (WHERE net > 0) AS frequency,
        round(sum(net), 2) AS monetary{period}
-FROM (
-    SELECT customer_id,
-           min(order_date) AS order_date,
-           sum(amount) AS net{period_orders}
-    FROM base_rows
-    WHERE base_id = $base_id AND order_date < {as_of}
-    GROUP BY customer_id, {order_key}
-) AS orders
+FROM ({orders}) AS orders
 GROUP BY customer_id;
+
+-- name: orders
+-- (part) the orders before {as_of}: a GROUP BY order, dated by its first row. {order_key}: the order id
+-- (the day for rows without one) when the base maps one, else the day. {period_orders}: empty, or the
+-- block below.
+SELECT customer_id,
+       min(order_date) AS order_date,
+       sum(amount) AS net{period_orders}
+FROM base_rows
+WHERE base_id = $base_id AND order_date < {as_of}
+GROUP BY customer_id, {order_key};
+
+-- name: order_rows
+-- (part) the orders before {as_of} of a base whose every order is one row (its load found so): the rows
+-- themselves, the same columns as `orders` with no GROUP BY. {period_orders}: empty, or the block below.
+SELECT customer_id,
+       order_date,
+       amount AS net{period_orders}
+FROM base_rows
+WHERE base_id = $base_id AND order_date < {as_of};
 
 -- name: period_orders
 -- (part) the amount of each order dated in the period [$period_start, as-of)
 ,
            sum(amount) FILTER (WHERE order_date >= $period_start) AS period_net;
+
+-- name: period_rows
+-- (part) period_orders for `order_rows`: the amount of the row when it is dated in the period
+,
+       CASE WHEN order_date >= $period_start THEN amount END AS period_net;
 
 -- name: period
 -- (part) each customer's net revenue in the period, and whether they made a positive order in it
@@ -69,10 +86,9 @@ FROM (
 );
 
 -- name: rfm
--- One row per customer at $as_of, scored: the one pass over the base's rows. {cuts}: quantile_cuts of
--- these customers (DuckDB materialises them once for both uses) or given_cuts.
-WITH customers AS MATERIALIZED ({customers}),
-     cuts AS ({cuts})
+-- The customers at $as_of, as `customers` fetched them (R, F, M, one row each; {scores} reads that table),
+-- scored with the cut points bound: the quintiles of the same table (`quantile_cuts`), or set beforehand.
+WITH cuts AS ({given_cuts})
 SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, fm_score, segment_code, cant_lose
 FROM ({scores});
 

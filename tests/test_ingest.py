@@ -16,7 +16,7 @@ import pytest
 
 from cxcore import base, ingest, workshop
 from cxcore.errors import IngestError, NotFound
-from cxcore.store import Store
+from cxcore.store import Store, Tx
 
 REPO_SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 REPO_EXPECTED = json.loads((REPO_SAMPLES / "expected.json").read_text(encoding="utf-8"))
@@ -461,6 +461,53 @@ def test_crm_sample_counts_orders_by_order_id(store):
     assert report.layout.mapping["order_id"] == "Order ID"
     assert base.summary(store, report.workshop_id).orders == report.rows_loaded  # one row per order
     assert report.rejects[0].value == "7"  # the broken line has 7 fields for 6 columns
+
+
+# -- what the load learns about the orders ---------------------------------------------------------------
+def orders_are_rows(store: Store, report: ingest.LoadReport) -> bool | None:
+    return store.query_one("SELECT orders_are_rows FROM bases WHERE workshop_id = ?", [report.workshop_id])[0]
+
+
+@pytest.mark.parametrize("text, one_row", [
+    ("customer;date;amount;order\nA;2024-01-01;10;1\nA;2024-01-01;5;2\nB;2024-01-02;7;3\n", True),  # unique ids
+    ("customer;date;amount;order\nA;2024-01-01;10;1\nA;2024-01-03;5;1\nB;2024-01-02;7;3\n", False),  # id 1 twice
+    ("customer;date;amount;order\nA;2024-01-01;10;1\nB;2024-01-01;5;1\n", True),  # one id, two customers: two orders
+    ("customer;date;amount\nA;2024-01-01;10\nA;2024-01-02;5\nB;2024-01-01;7\n", True),  # one row per customer-day
+    ("customer;date;amount\nA;2024-01-01;10\nA;2024-01-01;5\nB;2024-01-01;7\n", False),  # two rows on A's day
+    ("customer;date;amount;order\nA;2024-01-01;10;\nA;2024-01-01;5;\nA;2024-01-01;7;9\n", False),  # no id: A's day
+    ("customer;date;amount;order\nA;2024-01-01;10;\nA;2024-01-02;5;\nA;2024-01-01;7;9\n", True),  # days and an id
+])
+def test_the_load_finds_whether_every_order_is_one_row(store, tmp_path, text, one_row):
+    report = ingest.load(store, write(tmp_path, "orders.csv", text), workshop_name="W")
+    assert report.rows_rejected == 0
+    assert orders_are_rows(store, report) is one_row
+
+
+@pytest.mark.parametrize("lines_per_order, one_row", [(1, True), (2, False)])
+def test_the_first_rows_tell_orders_of_several_lines_before_all_are_counted(store, tmp_path, monkeypatch,
+                                                                           lines_per_order, one_row):
+    """Repeated orders among the first rows answer at once; only the rest count all rows."""
+    monkeypatch.setattr(ingest, "ORDERS_PROBE_ROWS", 500)
+    lines = ["customer;date;amount;order"] + [f"C{i // 2 % 300};2024-01-01;{i % 97 + 1};O{i // lines_per_order}"
+                                               for i in range(2000)]
+    counted = []  # the rows each count of order keys looked at: the first 500, or all
+    one = Tx.one
+    monkeypatch.setattr(Tx, "one", lambda tx, sql, params=None: (
+        counted.append(params[1] if "LIMIT" in sql else "all") if "count(DISTINCT" in sql and "hash(" in sql
+        else None) or one(tx, sql, params))
+    report = ingest.load(store, write(tmp_path, "big.csv", "\n".join(lines) + "\n"), workshop_name="W")
+    assert report.rows_loaded == 2000
+    assert orders_are_rows(store, report) is one_row
+    assert counted == ([500, "all"] if one_row else [500])
+
+
+def test_orders_repeated_only_beyond_the_first_rows_are_found(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "ORDERS_PROBE_ROWS", 500)
+    lines = ["customer;date;amount;order"] + [f"C{i % 300};2024-01-01;{i % 97 + 1};O{i}" for i in range(2000)]
+    lines.append("C7;2024-01-02;5;O7")  # the last row: a second line of the 8th order
+    report = ingest.load(store, write(tmp_path, "late.csv", "\n".join(lines) + "\n"), workshop_name="W")
+    assert report.rows_loaded == 2001
+    assert orders_are_rows(store, report) is False
 
 
 def _generator():

@@ -177,6 +177,42 @@ def test_random_bases_match_the_plain_definitions(store, tmp_path, seed):
         assert got[customer][6] == DEFAULT_RULES.segment(scores[0], segments.fm_score(*scores[1:]))
 
 
+@pytest.mark.parametrize("orders", [False, True])
+def test_a_base_of_one_row_per_order_gives_the_same_rfm_without_the_group_by_order(store, tmp_path, orders):
+    """Its load found every order (an order id, or a customer's day) to be one row: RFM reads the rows as the
+    orders, and customers, cut points, summary, grid, migration and quality series are what the GROUP BY
+    order gives."""
+    rng = random.Random(11)
+    rows = []
+    for n in range(150):
+        for k, day in enumerate(rng.sample(range(500), rng.randint(1, 6))):
+            amount = rng.choice([rng.randint(1, 50) * 100, round(rng.uniform(-500, 3000), 2), 0, -100])
+            rows.append((f"{n:05d}", (D(2023, 1, 1) + timedelta(days=day)).isoformat(), amount,
+                         f"Z{n}-{k}" if orders and k % 3 else None))
+    workshop_id, base_id = load(store, tmp_path, rows, orders=orders)
+    first, as_of = D(2023, 9, 1), D(2024, 3, 15)
+
+    def everything(one_row: bool) -> list:
+        with rfm.scoring(store, workshop_id, base_id) as work:
+            assert work.orders_are_rows is one_row
+        result = rfm.compute(store, workshop_id, base_id, as_of)
+        return [result.customers.sort_values("customer_id", ignore_index=True), result.summary, result.grid,
+                result.cut_points, rfm.migration(store, workshop_id, base_id, first, as_of).cells,
+                quality.quality_series(store, workshop_id, base_id, [first, as_of], period_months=3).segments]
+
+    by_rows = everything(True)
+    assert {c: v[:3] for c, v in by_customer(rfm.compute(store, workshop_id, base_id, as_of)).items()} == \
+        reference_rfm(rows, as_of)
+    with store.write("test") as tx:
+        tx.execute("UPDATE bases SET orders_are_rows = NULL WHERE id = ?", [base_id])  # as a base loaded before
+    by_orders = everything(False)
+    for got, want in zip(by_rows, by_orders):
+        if isinstance(got, pd.DataFrame):
+            pd.testing.assert_frame_equal(got, want)
+        else:
+            assert got == want
+
+
 def test_a_single_customer_base(store, tmp_path):
     workshop_id, base_id = load(store, tmp_path, [("ONLY", "2024-05-01", 500, None), ("ONLY", "2024-05-03", 250, None)])
     result = rfm.compute(store, workshop_id, base_id)
