@@ -3,7 +3,7 @@ import altair as alt
 import streamlit as st
 
 import ui
-from cxcore import roles
+from cxcore import roles, safe_text
 from cxcore.errors import CxError
 from cxcore.i18n import fmt_date, fmt_money, fmt_number
 
@@ -86,5 +86,6 @@ with st.expander(f"{ui.tr('base.rejects')}: {fmt_number(len(rejects), lang)}", e
     else:
         table = ui.rejects_table(rejects)
         st.dataframe(table, hide_index=True)
-        st.download_button(ui.tr("base.rejects_download"), table.to_csv(index=False).encode("utf-8-sig"),
+        st.download_button(ui.tr("base.rejects_download"),  # a raw line may start with "=": never a formula
+                           safe_text.safe_frame(table).to_csv(index=False).encode("utf-8-sig"),
                            file_name="rejected_rows.csv", mime="text/csv")

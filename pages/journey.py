@@ -41,7 +41,7 @@ with undo_box:
     journey_ui.undo_button(current.id)
 with trash_box:
     journey_ui.trash(current.id)
-export_box.download_button(ui.tr("journey.export"), journey_io.dumps(journey_io.export(store, current.id)),
+export_box.download_button(ui.tr("journey.export"), lambda: journey_io.dumps(journey_io.export(store, current.id)),
                            f"journey-{current.name}.json", "application/json", icon=":material/download:")
 
 
