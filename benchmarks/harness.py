@@ -38,3 +38,19 @@ def measure_cpu(argv: list[str], workdir: Path) -> tuple[float, float, float, st
             sys.exit(f"failed ({child.returncode}): {' '.join(argv)}\n{err.read().decode(errors='replace')}")
         peak_kb = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024  # macOS: bytes
         return seconds, peak_kb / 1024, usage.ru_utime + usage.ru_stime, out.read().decode()
+
+
+def measure_on_copy(code: str, db: Path, name: str, workdir: Path, *args: str) -> tuple[float, float, float, dict]:
+    """Run `python -c code COPY ARGS` on a fresh copy of `db` (copied outside the timed part, removed after):
+    wall seconds, peak MB, CPU seconds and the JSON object the child printed last."""
+    import json
+    import shutil
+
+    copy = workdir / f"run_{name}.duckdb"
+    shutil.copyfile(db, copy)
+    try:
+        seconds, peak_mb, cpu, out = measure_cpu([sys.executable, "-c", code, str(copy), *args], workdir)
+        return seconds, peak_mb, cpu, json.loads(out.strip().splitlines()[-1])
+    finally:
+        for stale in (copy, copy.with_suffix(".duckdb.wal")):
+            stale.unlink(missing_ok=True)

@@ -8,15 +8,13 @@ part), under 1.5 GB peak memory.
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import duckdb
-from harness import measure_cpu  # benchmarks/ is the script's folder, so on sys.path
+from harness import measure_on_copy  # benchmarks/ is the script's folder, so on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # cxcore, when run as `python benchmarks/rfm_bench.py`
@@ -136,15 +134,8 @@ def base_db(workdir: Path, rows: int, customers: int, lines: int = 2) -> Path:
 
 
 def run_once(kind: str, db: Path, workdir: Path) -> tuple[float, float, dict, float]:
-    copy = workdir / f"run_{kind}.duckdb"  # a fresh copy every run, taken outside the timed part
-    shutil.copyfile(db, copy)
-    code = {"floor": _FLOOR, "product": _PRODUCT, "pandas": _PANDAS}[kind]
-    try:
-        seconds, peak_mb, cpu, out = measure_cpu([sys.executable, "-c", code, str(copy), WORKSHOP], workdir)
-        return seconds, peak_mb, json.loads(out), cpu
-    finally:
-        for stale in (copy, copy.with_suffix(".duckdb.wal")):
-            stale.unlink(missing_ok=True)
+    seconds, peak_mb, cpu, out = measure_on_copy({"floor": _FLOOR, "product": _PRODUCT, "pandas": _PANDAS}[kind], db, "" + kind, workdir, WORKSHOP)
+    return seconds, peak_mb, out, cpu
 
 
 def main() -> None:

@@ -8,15 +8,13 @@ the same cell values appended row by row to a bare openpyxl workbook and saved (
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 import statistics
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from harness import measure_cpu  # benchmarks/ is the script's folder, so on sys.path
+from harness import measure_on_copy  # benchmarks/ is the script's folder, so on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # cxcore, when run as `python benchmarks/workbook_bench.py`
@@ -168,15 +166,8 @@ def bench_db(workdir: Path, barriers: int, ideas: int, items: int) -> Path:
 
 
 def run_once(kind: str, db: Path, workdir: Path) -> tuple[float, float, dict, float]:
-    copy = workdir / f"run_workbook_{kind}.duckdb"  # a fresh copy every run, taken outside the timed part
-    shutil.copyfile(db, copy)
-    try:
-        code = {"product": _PRODUCT, "plain": _PLAIN}[kind]
-        seconds, peak_mb, cpu, out = measure_cpu([sys.executable, "-c", code, str(copy), WORKSHOP], workdir)
-        return seconds, peak_mb, json.loads(out.strip().splitlines()[-1]), cpu
-    finally:
-        for stale in (copy, copy.with_suffix(".duckdb.wal")):
-            stale.unlink(missing_ok=True)
+    seconds, peak_mb, cpu, out = measure_on_copy({"product": _PRODUCT, "plain": _PLAIN}[kind], db, "workbook_" + kind, workdir, WORKSHOP)
+    return seconds, peak_mb, out, cpu
 
 
 def main() -> None:
