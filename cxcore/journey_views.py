@@ -103,16 +103,17 @@ def graph(journey: Journey, stage_names: dict[str, str]) -> tuple[list[Node], li
         if i:
             edges.append((journey.stages[i - 1].id, stage.id))
         for tp in stage.touchpoints:
-            nodes.append(Node(tp.id, "touchpoint", _short(tp.name), tp.owner_department or "", 10))
+            nodes.append(Node(tp.id, "touchpoint", shorten(tp.name), tp.owner_department or "", 10))
             edges.append((stage.id, tp.id))
             for barrier in tp.barriers:
                 group = barrier.departments[0] if len(barrier.departments) == 1 else (
                     "cross_team" if barrier.departments else "")
-                nodes.append(Node(barrier.id, "barrier", _short(barrier.text), group, 4 + 2 * barrier.severity))
+                nodes.append(Node(barrier.id, "barrier", shorten(barrier.text), group, 4 + 2 * barrier.severity))
                 edges.append((tp.id, barrier.id))
     return nodes, edges
 
 
-def _short(text: str, limit: int = 40) -> str:
+def shorten(text: str, limit: int = 40) -> str:
+    """A card's text on one line, cut at `limit` characters with an ellipsis (labels, chart axes)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

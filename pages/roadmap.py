@@ -169,9 +169,8 @@ ideas_table()
 st.subheader(ui.tr("roadmap.from_maturity"))
 candidates()
 st.subheader(ui.tr("roadmap.items"))
-done = [i for i in items if i.status != "dropped"]
 st.caption(ui.tr("roadmap.items_line", n=len(items), incomplete=sum(i.incomplete for i in items),
-                 budget=fmt_money(sum(i.budget or 0 for i in done), lang)))
+                 budget=fmt_money(sum(i.budget or 0 for i in items if i.active), lang)))
 items_table()
 if items:
     chosen = st.selectbox(ui.tr("roadmap.open_item"), items, format_func=lambda i: i.title, key="roadmap.open_item")

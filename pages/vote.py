@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from cxcore import method, votes
+from cxcore import journey_views, method, votes
 from cxcore.errors import CxError
 
 current = ui.current_workshop()
@@ -85,7 +85,7 @@ def live() -> None:
         if top:
             frame = pd.DataFrame(top, columns=["kind", "text", "dots"]).assign(
                 kind=lambda d: d["kind"].map(lambda k: ui.tr(f"journey.kind.{k}")),
-                label=lambda d: [t if len(t) <= 48 else t[:47] + "…" for t in d["text"]])
+                label=lambda d: [journey_views.shorten(t, 48) for t in d["text"]])
             ui.show_chart(alt.Chart(frame).mark_bar().encode(
                 y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=380)),
                 x=alt.X("dots:Q", title=ui.tr("vote.dots_axis"), axis=alt.Axis(tickMinStep=1, format="d")),

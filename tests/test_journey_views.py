@@ -66,5 +66,5 @@ def test_graph_links_stages_in_order_then_touchpoints_then_barriers(tree):
     barrier = next(n for n in nodes if n.label == "Нет сравнения")
     assert barrier.group == "cross_team" and barrier.size == 4 + 2 * 5
     assert next(n for n in nodes if n.label == "Письма не про меня").group == "marketing"
-    long = journey_views._short("слово " * 20)
+    long = journey_views.shorten("слово " * 20)
     assert len(long) == 40 and long.endswith("…")
