@@ -59,3 +59,25 @@ class RoadmapError(CxError):
 
 class VoteError(CxError):
     """A dot that cannot be cast or taken back: the vote is closed or not opened, the voter has no dots left…"""
+
+
+class RoomError(CxError):
+    """A room action that breaks a rule (a timer outside 0.5–180 minutes, an unknown page or stage, a name that is
+    not a name…); `field` in the params names where."""
+
+
+class AgendaError(CxError):
+    """An agenda block that breaks a rule (day not 1 or 2, a time that is not HH:MM…); `field` names where."""
+
+
+class ParkingError(CxError):
+    """A parking-lot item that breaks a rule (empty text, an unknown kind or status…); `field` names where."""
+
+
+class CompareError(CxError):
+    """Two workshops that cannot be compared: one workshop twice, two different clients, or the later given first."""
+
+
+class BackupError(CxError):
+    """A backup file that cannot be restored (not a ZIP, not ours, damaged, from a newer app) or a restore that
+    would clash with the database (a workshop of that name exists); nothing is written."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cxcore import layout as layouts
-from cxcore import roles, sources, workshop
+from cxcore import access, roles, sources, workshop
 from cxcore.errors import IngestError, StoreError
 from cxcore.i18n import t
 from cxcore.layout import Layout
@@ -108,6 +108,8 @@ def load(store: Store, path: Path | str, *, workshop_id: str | None = None, work
         workshop_id = found.id if found else None
     else:
         workshop.get(store, workshop_id)
+    if workshop_id is not None:
+        access.require_facilitator(actor, workshop_id, store)
     sources.report(progress, 0.0, "progress.reading")
     with sources.utf8_copy(layout, path) as text_path:
         try:

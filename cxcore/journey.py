@@ -12,6 +12,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from cxcore import access
 from cxcore import journey_check as check
 from cxcore import journey_io
 from cxcore.errors import ConflictError, NotFound
@@ -113,6 +114,7 @@ def _table_of(store: Store, card_id: str) -> str | None:
 def ensure(store: Store, workshop_id: str, segment: str, actor: str) -> Journey:
     """The segment's journey, created (eight empty stages, default owners) if the workshop has none yet."""
     segment = check.value("segment", segment)
+    access.require_writer(store, actor, workshop_id)
     with store.write(actor) as tx:
         found = tx.one("SELECT id FROM journeys WHERE workshop_id = ? AND segment = ? AND deleted_at IS NULL",
                        [workshop_id, segment])
@@ -152,6 +154,7 @@ def _add(store: Store, cls: type, parent_id: str, actor: str, **raw: Any) -> Any
         parent = tx.record(parent_table, parent_id)
         if parent is None or parent["deleted_at"] is not None:
             raise NotFound("error.record_missing", what=parent_id)
+        access.require_writer(store, actor, parent["workshop_id"])
         position = tx.one(f"SELECT coalesce(max(position) + 1, 0) FROM {cls.table} WHERE {cls.parent} = ?",
                           [parent_id])[0]
         card_id = new_id()
@@ -174,6 +177,7 @@ def update(store: Store, card: Card, actor: str, **changes: Any) -> Card:
     values = {k: v for k, v in check.values(changes).items() if _plain(getattr(card, k)) != v}
     if not values:
         return card
+    access.require_writer(store, actor, card.workshop_id)
     record = store.update_record(card.table, card.id, card.version, values, actor, card.workshop_id)
     return from_row(type(card), record)
 
@@ -186,6 +190,7 @@ def delete(store: Store, card: Touchpoint | Barrier | Idea, actor: str) -> None:
     """Move a card (and what hangs from it) to the trash; ConflictError if it changed since it was read."""
     if isinstance(card, Stage):
         raise ValueError("the eight stages are fixed: a stage cannot be deleted")
+    access.require_writer(store, actor, card.workshop_id)
     store.delete_record(card.table, card.id, card.version, actor, card.workshop_id)
 
 
@@ -195,6 +200,7 @@ def restore(store: Store, card_id: str, actor: str) -> None:
     if table is None:
         raise NotFound("error.record_missing", what=card_id)
     workshop_id = store.query_one(f"SELECT workshop_id FROM {table} WHERE id = ?", [card_id])[0]
+    access.require_writer(store, actor, workshop_id)
     store.restore_record(table, card_id, actor, workshop_id)
 
 
@@ -217,6 +223,7 @@ def undo_last(store: Store, workshop_id: str, actor: str) -> Change | None:
     document before it. Changes made before the workshop's latest import cannot be undone. If the card changed
     since (someone else edited it), ConflictError carrying the card as it is now; that change is then passed
     over, so the next undo reaches the one before."""
+    access.require_writer(store, actor, workshop_id)
     entry = _last_undoable(store, workshop_id, actor)
     if entry is None:
         return None

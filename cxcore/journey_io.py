@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cxcore import journey_check as check
-from cxcore import method, workshop
+from cxcore import access, method, workshop
 from cxcore.errors import JourneyError
 from cxcore.journey_model import (Barrier, Idea, Journey, Stage, Touchpoint, TABLES, insert, insert_journey,
                                   new_id, read_tree)
@@ -273,6 +273,7 @@ def _localise(value: Any, lang: str) -> Any:
 def from_template(store: Store, workshop_id: str, segment: str, industry: str, lang: str, actor: str) -> None:
     """Make the segment's journey the template's (replacing it if there is one), as one undoable change."""
     workshop.get(store, workshop_id)
+    access.require_writer(store, actor, workshop_id)
     segment = check.value("segment", segment)
     stages = template_stages(industry, lang)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence
 
-from cxcore import maturity_model, workshop
+from cxcore import access, maturity_model, workshop
 from cxcore.errors import ConflictError, MaturityError, NotFound
 from cxcore.maturity import (CompetencyDelta, MaturityResult, Rating, clean_name, respondent_key, score,
                              side_by_side)
@@ -190,6 +190,7 @@ def rate(store: Store, workshop_id: str, respondent: str, practice: int, value: 
     versioned update, so the change log keeps the old one. Returns the answer as saved."""
     name, practice, value = check_name(respondent), check_practice(practice), check_score(value)
     actor = actor or _known_name(store, workshop_id, name)
+    access.require_writer(store, actor, workshop_id)
     for attempt in range(_RETRIES):
         with store.write(actor) as tx:
             respondent_id, name = _respondent(tx, workshop_id, name, create=True)
@@ -213,6 +214,7 @@ def rate(store: Store, workshop_id: str, respondent: str, practice: int, value: 
 def clear(store: Store, workshop_id: str, respondent: str, practice: int, actor: str | None = None) -> None:
     """Take an answer back: the practice is unanswered again (the answer stays in the history)."""
     name, practice = check_name(respondent), check_practice(practice)
+    access.require_writer(store, actor or name, workshop_id)
     with store.write(actor or name) as tx:
         found = _respondent(tx, workshop_id, name, create=False)
         row = found and tx.one(f"SELECT id, version FROM {RATINGS} WHERE respondent_id = ? AND practice = ? "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from cxcore import access
 from cxcore.errors import ConflictError, RfmError
 from cxcore.rfm import DEFAULT_THRESHOLDS, METRICS, CutPoints, CutSpec
 from cxcore.segments import DEFAULT_RULES, SEGMENTS, SegmentRules
@@ -81,6 +82,7 @@ def save(store: Store, current: RfmSettings, actor: str, **changes: Any) -> RfmS
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    access.require_facilitator(actor, current.workshop_id, store)
     if isinstance(changes.get("thresholds"), dict):  # the measures not given keep their thresholds
         kept = {metric: getattr(current.thresholds, metric) for metric in METRICS}
         changes["thresholds"] = CutPoints.thresholds(**{**kept, **changes["thresholds"]})

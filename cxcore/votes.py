@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cxcore import access
 from cxcore.errors import NotFound, VoteError
 from cxcore.journey_model import new_id
 from cxcore.maturity import clean_name, respondent_key
@@ -92,6 +93,7 @@ def turnout(store: Store, workshop_id: str) -> dict[str, int]:
 # -- the facilitator ------------------------------------------------------------------------------------------
 def open_vote(store: Store, workshop_id: str, dots: int, actor: str) -> VoteState:
     """Open a vote with `dots` per participant: the first round, or a new round after a closed one."""
+    access.require_facilitator(actor, workshop_id, store)
     if isinstance(dots, bool) or not isinstance(dots, int) or not 1 <= dots <= MAX_DOTS:
         raise VoteError("vote.error.bad_dots", value=repr(dots), most=MAX_DOTS)
     now = datetime.now()
@@ -121,6 +123,7 @@ def reopen_vote(store: Store, workshop_id: str, actor: str) -> VoteState:
 
 
 def _switch(store: Store, workshop_id: str, actor: str, is_open: bool) -> VoteState:
+    access.require_facilitator(actor, workshop_id, store)
     with store.write(actor) as tx:
         old = tx.record(VOTES, workshop_id)
         if old is None or old["deleted_at"] is not None:
@@ -146,6 +149,7 @@ def cast(store: Store, workshop_id: str, voter: str, target_kind: str, target_id
     """Put one of the voter's dots on a barrier or an idea; returns the dots they have left. Refused (VoteError)
     when the vote is closed or not opened, or the voter has no dot left."""
     name, table = _voter(voter), _table(target_kind)
+    access.require_writer(store, actor or name, workshop_id)
     with store.write(actor or name) as tx:
         is_open, dots, round_ = _open_round(tx, workshop_id)
         if tx.one(f"SELECT 1 FROM {table} WHERE id = ? AND workshop_id = ? AND deleted_at IS NULL",
@@ -167,6 +171,7 @@ def retract(store: Store, workshop_id: str, voter: str, target_kind: str, target
     """Take back one of the voter's dots from a barrier or an idea (the latest put there); returns the dots they
     have left. Refused while the vote is closed, and where the voter has no dot."""
     name, _ = _voter(voter), _table(target_kind)
+    access.require_writer(store, actor or name, workshop_id)
     with store.write(actor or name) as tx:
         _, dots, round_ = _open_round(tx, workshop_id)
         row = tx.one(f"""SELECT id FROM {DOTS} WHERE workshop_id = ? AND round = ? AND voter_key = ?

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
+from cxcore import access
 from cxcore.errors import NotFound
 from cxcore.store import Store, Tx
 
@@ -24,6 +25,7 @@ class Workshop:
     facilitator: str
     version: int
     created_at: datetime
+    follows_id: str | None = None  # the earlier workshop this one follows up
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> "Workshop":
@@ -38,7 +40,7 @@ def insert(tx: Tx, name: str, *, workshop_id: str | None = None, client: str = "
     """Create a workshop inside an open transaction (so a load can create its workshop atomically)."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}")
-    workshop_id = workshop_id or secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")
+    workshop_id = workshop_id or secrets.token_urlsafe(16).replace("-", "x").replace("_", "y")
     tx.execute(
         """
         INSERT INTO workshops (id, name, client, industry, held_on, language, facilitator)
@@ -96,13 +98,19 @@ def update(store: Store, workshop: Workshop, actor: str, **changes: Any) -> Work
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    access.require_facilitator(actor, workshop.id, store)
     record = store.update_record("workshops", workshop.id, workshop.version, changes, actor, workshop.id)
     return Workshop.from_record(record)
 
 
 def delete(store: Store, workshop: Workshop, actor: str) -> None:
+    access.require_facilitator(actor, workshop.id, store)
     store.delete_record("workshops", workshop.id, workshop.version, actor, workshop.id)
 
 
 def restore(store: Store, workshop_id: str, actor: str) -> None:
+    """Undelete a workshop: its facilitator only (a proof issued before the delete, or the command line)."""
+    row = store.query_one("SELECT pin_hash FROM workshops WHERE id = ?", [workshop_id])
+    if row is not None and row[0] is not None and not access.is_facilitator(actor, workshop_id):
+        raise access.Forbidden("error.facilitator_only")
     store.restore_record("workshops", workshop_id, actor, workshop_id)
