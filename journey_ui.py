@@ -202,7 +202,7 @@ def undo_button(workshop_id: str) -> None:
         try:
             undone = journey.undo_last(ui.get_store(), workshop_id, ui.actor())
             st.toast(ui.tr("journey.undone") if undone else ui.tr("journey.nothing_to_undo"))
-        except ConflictError as error:
+        except CxError as error:
             st.toast(error.message(ui.lang()))
 
 
@@ -217,5 +217,8 @@ def trash(workshop_id: str) -> None:
             text.caption(ui.tr("journey.trash_line", stage=ui.tr(f"stage.{item.stage}"),
                                who=ui.plain(item.deleted_by or "—"), at=f"{item.deleted_at:%H:%M}"))
             if button.button(ui.tr("journey.restore"), key=f"journey.restore.{item.id}"):
-                journey.restore(ui.get_store(), item.id, ui.actor())
-                st.rerun()
+                try:
+                    journey.restore(ui.get_store(), item.id, ui.actor())
+                    st.rerun()
+                except CxError as error:
+                    st.error(error.message(ui.lang()))

@@ -15,7 +15,8 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 import streamlit as st
 
-from cxcore import base, demo, ingest, journey, maturity_ratings, quality, rfm, rfm_settings, votes, workshop
+from cxcore import (access, base, demo, ingest, journey, maturity_ratings, participants, quality, rfm, rfm_settings,
+                    votes, workshop)
 from cxcore.errors import ConflictError, CxError, IngestError
 from cxcore.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_number, t
 from cxcore.ingest import Reject
@@ -28,7 +29,11 @@ from cxcore.workshop import Workshop
 # The navigation: group title key → pages (file, title key, icon). app.py builds st.navigation from it,
 # and the tests render every page listed here.
 PAGES: dict[str, list[tuple[str, str, str]]] = {
-    "nav.workshop": [("pages/workshop.py", "nav.workshop", ":material/home:")],
+    "nav.group.room": [("pages/home.py", "nav.home", ":material/home:"),
+                       ("pages/workshop.py", "nav.workshop", ":material/info:"),
+                       ("pages/room.py", "nav.room", ":material/co_present:"),
+                       ("pages/agenda.py", "nav.agenda", ":material/schedule:"),
+                       ("pages/parking.py", "nav.parking", ":material/local_parking:")],
     "nav.group.day1": [("pages/base.py", "nav.base", ":material/groups:"),
                        ("pages/rfm.py", "nav.rfm", ":material/grid_view:"),
                        ("pages/quality.py", "nav.quality", ":material/monitoring:")],
@@ -40,7 +45,19 @@ PAGES: dict[str, list[tuple[str, str, str]]] = {
                        ("pages/roadmap.py", "nav.roadmap", ":material/flag:"),
                        ("pages/business.py", "nav.business", ":material/payments:"),
                        ("pages/workbook.py", "nav.workbook", ":material/table_view:")],
+    "nav.group.later": [("pages/compare.py", "nav.compare", ":material/compare_arrows:")],
 }
+HOME = "pages/home.py"
+JOIN = "pages/join.py"  # where the join link lands: not in the navigation
+
+
+def page_path(key: str) -> str | None:
+    """The file of a page key ("rfm" → "pages/rfm.py"): the agenda and "follow me" name pages by key."""
+    return next((path for entries in PAGES.values() for path, _, _ in entries if Path(path).stem == key), None)
+
+
+def page_keys() -> list[str]:
+    return [Path(path).stem for entries in PAGES.values() for path, _, _ in entries]
 
 
 _routing = threading.local()
@@ -122,7 +139,12 @@ def name_prompt() -> str | None:
     with st.form("participant_name", border=True):
         typed = st.text_input(tr("participant.ask"), max_chars=60, placeholder=tr("participant.placeholder"))
         if st.form_submit_button(tr("participant.join"), type="primary") and typed.strip():
-            st.session_state["participant"] = typed.strip()
+            try:
+                joined = participants.join(get_store(), st.session_state.get("workshop_id") or "demo", typed)
+            except CxError as error:
+                st.error(error.message(lang()))
+                return None
+            st.session_state["participant"] = joined.name
             st.rerun()
     return None
 
@@ -137,8 +159,83 @@ def plain(text: str) -> str:
 
 
 def actor() -> str:
-    """Who is writing: the participant's name once typed; the facilitator until then."""
-    return participant() or "facilitator"
+    """Who is writing: the facilitator's proof once the PIN was entered (a name that cxcore trusts with the
+    facilitator's actions), else the participant's name, else "guest"."""
+    return facilitator() or participant() or "guest"
+
+
+# -- the facilitator ---------------------------------------------------------------------------------------
+_PROOFS = "facilitator.proofs"  # session: {workshop id: access.Facilitator}
+
+
+def facilitator(workshop_id: str | None = None) -> "access.Facilitator | None":
+    """This session's proof of being the workshop's facilitator, if the PIN was entered here. A workshop
+    without a PIN (the demo) is run by whoever opens it."""
+    workshop_id = workshop_id or st.session_state.get("workshop_id")
+    if not workshop_id:
+        return None
+    proofs = st.session_state.setdefault(_PROOFS, {})
+    proof = proofs.get(workshop_id)
+    if proof is not None and access.is_facilitator(proof, workshop_id):
+        return proof
+    proof = access.resume(workshop_id, st.context.cookies.get(cookie_name(workshop_id)))
+    if proof is not None:  # the facilitator reloaded the page: the browser kept the proof's token
+        proofs[workshop_id] = proof
+        return proof
+    try:
+        if access.has_pin(get_store(), workshop_id):
+            return None
+        proof = access.unlock(get_store(), workshop_id, "", participant() or "facilitator")
+        remember_facilitator(proof)
+    except CxError:
+        return None
+    return proof
+
+
+def remember_facilitator(proof: "access.Facilitator") -> None:
+    st.session_state.setdefault(_PROOFS, {})[proof.workshop_id] = proof
+
+
+def cookie_name(workshop_id: str) -> str:
+    return f"cxstudio_{workshop_id}"
+
+
+def keep_facilitator_in_browser(workshop_id: str) -> None:
+    """Put the facilitator's token in a cookie of this browser (for this browser session, this site only), so a
+    reload or a second tab does not ask the PIN again. Tokens live as long as the server process."""
+    proof = st.session_state.get(_PROOFS, {}).get(workshop_id)
+    if proof is None or not access.has_pin(get_store(), workshop_id):
+        return
+    token = access.token_of(proof)
+    if st.context.cookies.get(cookie_name(workshop_id)) != token:
+        st.html(f"<script>document.cookie = '{cookie_name(workshop_id)}={token}; path=/; SameSite=Strict';</script>",
+                unsafe_allow_javascript=True)
+
+
+def pin_form(workshop_id: str, key: str = "pin") -> "access.Facilitator | None":
+    """The facilitator's PIN, asked once per browser session; wrong PINs are slowed down by cxcore."""
+    proof = facilitator(workshop_id)
+    if proof is not None:
+        return proof
+    with st.form(f"{key}.{workshop_id}", border=True):
+        pin = st.text_input(tr("room.pin"), type="password", max_chars=access.PIN_MAX, key=f"{key}.{workshop_id}.pin")
+        if st.form_submit_button(tr("room.unlock"), type="primary", icon=":material/key:"):
+            try:
+                name = participant() or workshop.get(get_store(), workshop_id).facilitator or "facilitator"
+                remember_facilitator(access.unlock(get_store(), workshop_id, pin, name))
+                st.rerun()
+            except CxError as error:
+                st.error(error.message(lang()))
+    return None
+
+
+def facilitator_gate(workshop_id: str, key: str = "pin") -> "access.Facilitator | None":
+    """The facilitator's proof, or a line saying this is the facilitator's and the PIN form (then None)."""
+    proof = facilitator(workshop_id)
+    if proof is None:
+        st.caption(tr("room.facilitator_only"))
+        pin_form(workshop_id, key)
+    return proof
 
 
 def current_workshop() -> Workshop:
@@ -419,6 +516,9 @@ def save_form(form: str, fields: tuple[str, ...], conflict: str | Callable[[Conf
     except ConflictError as error:
         form_conflicted(form, error.current["version"])
         st.error(conflict(error) if callable(conflict) else conflict)
+        return
+    except CxError as error:  # refused: not the facilitator, a read-only room, a value out of range
+        st.error(error.message(lang()))
         return
     form_saved(form, fields)
     st.toast(tr("workshop.saved"))

@@ -32,6 +32,7 @@ def create(store: Store, base_path: Path = DEMO_BASE) -> Workshop:
     _map_journey(store)
     _rate_maturity(store)
     _build_roadmap(store)
+    _set_the_room(store)
     return workshop.get(store, DEMO_ID)
 
 
@@ -55,6 +56,22 @@ def _build_roadmap(store: Store) -> None:
     from cxcore import roadmap_demo
 
     roadmap_demo.create(store, DEMO_ID, ACTOR)
+
+
+PARKED = (("Кто в компании отвечает за отзывы на маркетплейсах?", "question", 1),
+          ("Проверить, считает ли колл-центр повторные обращения", "idea", 1),
+          ("Можно ли дать курьерам доступ к статусу заказа в CRM?", "question", 2))
+
+
+def _set_the_room(store: Store) -> None:
+    """The room of the demo: the default two-day agenda, the people who joined, a few parked questions."""
+    from cxcore import access, agenda, maturity_ratings, parking, participants
+
+    agenda.create_default(store, DEMO_ID, "ru", access.trusted(DEMO_ID, ACTOR))
+    for name in maturity_ratings.respondents(store, DEMO_ID):
+        participants.join(store, DEMO_ID, name)
+    for text, kind, day in PARKED:
+        parking.add(store, DEMO_ID, "Ольга Кузнецова", text, kind, day)
 
 
 def ensure(store: Store) -> Workshop:

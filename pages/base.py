@@ -2,6 +2,7 @@
 import altair as alt
 import streamlit as st
 
+import room_ui
 import ui
 from cxcore import roles, safe_text
 from cxcore.errors import CxError
@@ -10,9 +11,18 @@ from cxcore.i18n import fmt_date, fmt_money, fmt_number
 current = ui.current_workshop()
 lang = ui.lang()
 st.title(ui.tr("base.title"))
+if room_ui.projecting() and ui.current_base_id(current.id) is not None:
+    shown = ui.base_summary(current.id, ui.current_base_id(current.id))
+    room_ui.presentation(ui.tr("base.key_message", customers=fmt_number(shown.customers, lang),
+                               revenue=fmt_money(shown.revenue, lang), months=shown.months))
 st.write(ui.tr("base.intro"))
 
-uploaded = st.file_uploader(ui.tr("base.upload"), type=["csv", "txt", "tsv", "xlsx", "parquet"])
+if ui.facilitator(current.id) is None:  # loading a base is the facilitator's
+    with st.expander(ui.tr("base.upload"), icon=":material/upload:"):
+        ui.facilitator_gate(current.id, key="base.pin")
+    uploaded = None
+else:
+    uploaded = st.file_uploader(ui.tr("base.upload"), type=["csv", "txt", "tsv", "xlsx", "parquet"])
 if uploaded is not None:
     path = ui.saved_upload(uploaded)
     sheet = st.session_state.get("base_sheet")

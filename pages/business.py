@@ -5,6 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+import room_ui
 import ui
 from cxcore import method, roadmap
 from cxcore.errors import CxError
@@ -17,6 +18,9 @@ st.title(ui.tr("business.title"))
 names = ui.segment_names()
 
 case = roadmap.business_case(store, current.id, lang)
+if any(line.key == "revenue_at_risk" for line in case.lines):
+    room_ui.presentation(f"{case.line('revenue_at_risk').label}: {case.line('revenue_at_risk').shown}",
+                         case.line("revenue_at_risk").formula)
 if case.segment:
     st.caption(ui.tr("business.segment", segment=names[case.segment]))
 for key, column in zip(("revenue_at_risk", "revenue_kept", "return_ratio"), st.columns(3)):

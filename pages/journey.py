@@ -1,8 +1,11 @@
 """The journey board: 8 stage columns × lanes (goal, actions, thoughts, emotion, touchpoints with their barriers
 and ideas, KPI), edited live by the room. The board re-reads the store every 2 s when something changed."""
+from dataclasses import replace
+
 import streamlit as st
 
 import journey_ui
+import room_ui
 import ui
 from cxcore import journey, journey_io, method
 from cxcore.i18n import fmt_number
@@ -36,6 +39,9 @@ if tree is None:
             st.rerun()
     st.stop()
 
+worst = max(tree.stages, key=lambda s: len([b for tp in s.touchpoints for b in tp.barriers if b.status != "solved"]))
+room_ui.presentation(ui.tr("journey.key_message", barriers=len(tree.barriers), touchpoints=len(tree.touchpoints),
+                           stage=ui.tr(f"stage.{worst.key}")))
 undo_box, trash_box, export_box, _ = st.columns([2, 1, 1, 2])
 with undo_box:
     journey_ui.undo_button(current.id)
@@ -110,6 +116,10 @@ def touchpoints(stage) -> None:
 def board() -> None:
     """Re-drawn every 2 s from the store (a cheap stamp query; the tree is re-read only after a change)."""
     shown = ui.live_journey(current.id, segment) or tree
+    focus = room_ui.focus_stage()
+    if focus:  # the facilitator pulled everyone to one stage: it gets the whole width
+        st.info(ui.tr("room.focus_banner", stage=ui.tr(f"stage.{focus}")), icon=":material/my_location:")
+        shown = replace(shown, stages=tuple(s for s in shown.stages if s.key == focus))
     st.caption(ui.tr("journey.counts", touchpoints=len(shown.touchpoints), barriers=len(shown.barriers),
                      ideas=len(shown.ideas), cross=sum(b.cross_team for b in shown.barriers)))
     lane(shown, ui.tr("journey.lane.stage"), header)

@@ -5,6 +5,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+import room_ui
 import ui
 from cxcore import maturity, maturity_ratings
 from cxcore.i18n import fmt_date, fmt_number
@@ -104,6 +105,12 @@ def against_last_time() -> None:
         color=alt.Color("when:N", title=None, legend=alt.Legend(orient="top"))), height=360)
     if found.total_change is not None:
         st.caption(ui.tr("maturity.total_change", change=fmt_number(found.total_change, lang, 2)))
+
+
+shown = ui.maturity_now(current.id)[0]
+if shown.complete:
+    room_ui.presentation(ui.tr("maturity.key_message", total=maturity.fmt_score(shown.total, lang),
+                               stage=stage_name(shown.stage, lang)), stage_meaning(shown.stage, lang))
 
 
 @st.fragment(run_every=2)

@@ -5,6 +5,7 @@ from dataclasses import replace
 import altair as alt
 import streamlit as st
 
+import room_ui
 import ui
 from cxcore import quality, rfm_settings
 from cxcore.errors import RfmError
@@ -20,6 +21,10 @@ colours = alt.Scale(domain=[names[s] for s in SEGMENTS], range=ui.SEGMENT_COLOUR
 last = ui.rfm_default_as_of(base_id)
 first_day = ui.base_summary(current.id, base_id).date_min
 
+if room_ui.projecting():
+    window = tuple(quality.window(last, 12, "month", first_day))
+    shown = ui.base_quality(current.id, base_id, settings.version, window, "month", "frozen")
+    room_ui.presentation(shown.alert(settings.alert_count_pct, settings.alert_revenue_pct).message(lang))
 step_box, span_box, measure_box = st.columns([2, 2, 3])
 step = step_box.segmented_control(ui.tr("quality.step"), tuple(quality.STEPS), default="month", key="quality.step",
                                   format_func=lambda s: ui.tr(f"quality.step.{s}")) or "month"

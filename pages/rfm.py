@@ -5,9 +5,10 @@ from dataclasses import replace
 import altair as alt
 import streamlit as st
 
+import room_ui
 import ui
 from cxcore import histogram, rfm_export, rfm_settings
-from cxcore.errors import ConflictError, RfmError
+from cxcore.errors import ConflictError, CxError, RfmError
 from cxcore.i18n import fmt_date, fmt_number, fmt_short
 from cxcore.quality import months_before
 from cxcore.rfm import METRICS, MODES
@@ -19,6 +20,25 @@ store = ui.get_store()
 names = ui.segment_names()
 date_format = "DD.MM.YYYY" if lang == "ru" else "YYYY-MM-DD"
 default_day = ui.rfm_default_as_of(base_id)
+
+
+def shares_chart(summary):
+    share_c, share_r = ui.tr("rfm.col.customer_share"), ui.tr("rfm.col.revenue_share")
+    bars = summary.melt(id_vars=["name"], value_vars=["customer_share", "revenue_share"], var_name="measure")
+    bars["measure"] = bars["measure"].map({"customer_share": share_c, "revenue_share": share_r})
+    return alt.Chart(bars).mark_bar().encode(
+        y=alt.Y("name:N", sort=[names[s] for s in SEGMENTS], title=None, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("value:Q", axis=alt.Axis(format="%"), title=None),
+        yOffset="measure:N", color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["name:N", "measure:N", alt.Tooltip("value:Q", format=".1%")])
+
+
+if room_ui.projecting():
+    shown = ui.rfm_result(current.id, base_id, settings.version).summary.assign(name=lambda d: d["segment"].map(names))
+    top = shown.iloc[0]
+    room_ui.presentation(ui.tr("rfm.key_message", segment=top["name"],
+                               customers=fmt_number(100 * (top.customer_share or 0), lang),
+                               revenue=fmt_number(100 * (top.revenue_share or 0), lang)), chart=shares_chart(shown))
 
 
 def save_settings(form: str, fields: tuple[str, ...], changes: dict) -> None:
@@ -33,6 +53,7 @@ seen = {form: ui.form_version(form, settings.version, fields) for form, fields i
 with st.expander(ui.tr("rfm.settings_title"), icon=":material/tune:"):
     as_of = st.date_input(ui.tr("rfm.as_of"), value=default_day, format=date_format, key="rfm.as_of",
                           help=ui.tr("rfm.as_of_help"))
+    ui.facilitator_gate(current.id, key="rfm.pin")  # the ruler and the rules are the facilitator's to save
     ruler_tab, rules_tab = st.tabs([ui.tr("rfm.cut_mode"), ui.tr("rfm.rules_title")])
     with ruler_tab, st.form(RULER[0]):
         mode = st.radio(ui.tr("rfm.cut_mode"), MODES, format_func=lambda m: ui.tr(f"rfm.mode.{m}"), horizontal=True,
@@ -78,18 +99,11 @@ for cell, row in zip(st.columns(len(SEGMENTS)), summary.itertuples()):
     share = 100 * (row.revenue_share or 0)
     cell.caption(ui.tr("rfm.revenue_share", share=fmt_number(share, lang, 1 if 0 < share < 1 else 0)))
 
-share_c, share_r = ui.tr("rfm.col.customer_share"), ui.tr("rfm.col.revenue_share")
-bars = summary.melt(id_vars=["name"], value_vars=["customer_share", "revenue_share"], var_name="measure")
-bars["measure"] = bars["measure"].map({"customer_share": share_c, "revenue_share": share_r})
 colours = alt.Scale(domain=[names[s] for s in SEGMENTS], range=ui.SEGMENT_COLOURS)
 left, right = st.columns(2)
 with left:
     st.subheader(ui.tr("rfm.bars_title"))
-    ui.show_chart(alt.Chart(bars).mark_bar().encode(
-        y=alt.Y("name:N", sort=[names[s] for s in SEGMENTS], title=None, axis=alt.Axis(labelLimit=240)),
-        x=alt.X("value:Q", axis=alt.Axis(format="%"), title=None),
-        yOffset="measure:N", color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=["name:N", "measure:N", alt.Tooltip("value:Q", format=".1%")]), height=440)
+    ui.show_chart(shares_chart(summary), height=440)
 with right:
     st.subheader(ui.tr("rfm.grid_title"))
     measure = st.segmented_control(ui.tr("rfm.grid_measure"), ("customers", "revenue"), default="customers",
@@ -136,6 +150,8 @@ if (settings.target_segment is None or target != settings.target_segment) and \
         st.rerun()
     except ConflictError:
         st.error(ui.tr("rfm.target_conflict"))
+    except CxError as error:
+        st.error(error.message(lang))
 
 download_csv, download_xlsx = st.columns(2)
 # Built when clicked, not on every run of the page (the XLSX of the demo's 50 802 customers takes seconds).

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+import room_ui
 import ui
 from cxcore import maturity, method, roadmap
 from cxcore.errors import CxError
@@ -20,6 +21,9 @@ st.title(ui.tr("roadmap.title"))
 ui.name_prompt()
 QUADRANT_COLOURS = {"quick_win": "#1B7F3B", "big_bet": "#0B5FA5", "fill_in": "#F2A541", "time_sink": "#D64545"}
 ranked, items, result = ui.roadmap_now(current.id)
+quick = [r for r in ranked if r.quadrant == "quick_win"]
+room_ui.presentation(ui.tr("roadmap.key_message", quick=len(quick), ideas=len(ranked), items=len(items)),
+                     " · ".join(r.idea.text for r in quick[:3]) or None)
 
 
 def quadrant_chart() -> None:

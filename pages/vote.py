@@ -4,6 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+import room_ui
 import ui
 from cxcore import journey_views, method, votes
 from cxcore.errors import CxError
@@ -19,20 +20,28 @@ if mapped is None:
     st.stop()
 segment, tree = mapped
 
+state, tally, turnout = ui.votes_now(current.id)
+if tally:
+    texts = {card.id: card.text for card in (*tree.barriers, *tree.ideas)}
+    leader = next((t for t in tally if t in texts), None)
+    room_ui.presentation(ui.tr("vote.key_message", voters=len(turnout), dots=sum(turnout.values())),
+                         f"{texts[leader]} · {tally[leader]}" if leader else None)
+
 with st.expander(ui.tr("vote.facilitator"), icon=":material/tune:"):
-    state, _, _ = ui.votes_now(current.id)
-    dots_box, open_box, close_box = st.columns([2, 1, 1], vertical_alignment="bottom")
-    dots = dots_box.number_input(ui.tr("vote.dots"), 1, votes.MAX_DOTS, state.dots or 5, key="vote.dots")
-    try:
-        if open_box.button(ui.tr("vote.open" if not state.started or not state.open else "vote.new_round"),
-                           type="primary", key="vote.open"):
-            votes.open_vote(store, current.id, int(dots), ui.actor())
-            st.rerun()
-        if state.started and close_box.button(ui.tr("vote.close" if state.open else "vote.reopen"), key="vote.switch"):
-            (votes.close_vote if state.open else votes.reopen_vote)(store, current.id, ui.actor())
-            st.rerun()
-    except CxError as error:
-        st.error(error.message(lang))
+    boss = ui.facilitator_gate(current.id, key="vote.pin")
+    if boss is not None:
+        dots_box, open_box, close_box = st.columns([2, 1, 1], vertical_alignment="bottom")
+        dots = dots_box.number_input(ui.tr("vote.dots"), 1, votes.MAX_DOTS, state.dots or 5, key="vote.dots")
+        try:
+            if open_box.button(ui.tr("vote.open" if not state.started or not state.open else "vote.new_round"),
+                               type="primary", key="vote.open"):
+                votes.open_vote(store, current.id, int(dots), boss)
+                st.rerun()
+            if state.started and close_box.button(ui.tr("vote.close" if state.open else "vote.reopen"), key="vote.switch"):
+                (votes.close_vote if state.open else votes.reopen_vote)(store, current.id, boss)
+                st.rerun()
+        except CxError as error:
+            st.error(error.message(lang))
 
 
 def spend(kind: str, target_id: str, add: bool) -> None:
@@ -53,46 +62,58 @@ def dot_row(kind: str, card, text: str, shown: dict, mine: dict, can_vote: bool)
                  on_click=spend, args=(kind, card.id, False), help=ui.tr("vote.minus"))
 
 
-@st.fragment(run_every=2)
-def live() -> None:
-    state, shown, turnout = ui.votes_now(current.id)
+@st.fragment
+def ballot() -> None:
+    """The cards with their dots and the participant's + and −, redrawn on the participant's own clicks and never
+    on a timer: a click cannot land on a row that a timed redraw is just replacing."""
+    state, shown, _ = ui.votes_now(current.id)
+    st.session_state["vote.drawn"] = (state.started, state.open, state.dots)
     shown_tree = ui.live_journey(current.id, segment) or tree
-    if not state.started:
-        st.info(ui.tr("vote.not_started"))
-    elif not state.open:
-        st.warning(ui.tr("vote.closed", voters=len(turnout), dots=sum(turnout.values())))
     mine = votes.my_dots(store, current.id, me) if me and state.started else {}
     if me and state.open:
         st.success(ui.tr("vote.left", left=state.dots - sum(mine.values()), dots=state.dots))
     can_vote = bool(me and state.open)
-    board, results = st.columns([3, 2])
-    with board:
-        for stage in shown_tree.stages:
-            barriers = [(tp, b) for tp in stage.touchpoints for b in tp.barriers]
-            if not barriers:
-                continue
-            st.subheader(ui.tr(f"stage.{stage.key}"))
-            for tp, barrier in barriers:
-                dot_row("barrier", barrier, f":red[:material/block:] {ui.plain(barrier.text)}", shown, mine, can_vote)
-                for idea in barrier.ideas:
-                    dot_row("idea", idea, f"&emsp;:material/lightbulb: {ui.plain(idea.text)} · "
-                            f"{method.name('quadrant', idea.quadrant, lang)}", shown, mine, can_vote)
-    with results:
-        st.subheader(ui.tr("vote.results"))
-        texts = {b.id: ("barrier", b.text) for b in shown_tree.barriers} | {
-            i.id: ("idea", i.text) for i in shown_tree.ideas}
-        top = [(texts[t][0], texts[t][1], n) for t, n in shown.items() if t in texts][:12]
-        if top:
-            frame = pd.DataFrame(top, columns=["kind", "text", "dots"]).assign(
-                kind=lambda d: d["kind"].map(lambda k: ui.tr(f"journey.kind.{k}")),
-                label=lambda d: [journey_views.shorten(t, 48) for t in d["text"]])
-            ui.show_chart(alt.Chart(frame).mark_bar().encode(
-                y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=380)),
-                x=alt.X("dots:Q", title=ui.tr("vote.dots_axis"), axis=alt.Axis(tickMinStep=1, format="d")),
-                color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top"),
-                                scale=alt.Scale(range=["#D64545", "#0B5FA5"])),
-                tooltip=["text:N", "dots:Q"]), height=60 + 34 * len(frame))
-        st.caption(ui.tr("vote.turnout", voters=len(turnout), dots=sum(turnout.values())))
+    for stage in shown_tree.stages:
+        barriers = [(tp, b) for tp in stage.touchpoints for b in tp.barriers]
+        if not barriers:
+            continue
+        st.subheader(ui.tr(f"stage.{stage.key}"))
+        for tp, barrier in barriers:
+            dot_row("barrier", barrier, f":red[:material/block:] {ui.plain(barrier.text)}", shown, mine, can_vote)
+            for idea in barrier.ideas:
+                dot_row("idea", idea, f"&emsp;:material/lightbulb: {ui.plain(idea.text)} · "
+                        f"{method.name('quadrant', idea.quadrant, lang)}", shown, mine, can_vote)
 
 
-live()
+@st.fragment(run_every=2)
+def results() -> None:
+    """The room's results, live; when the facilitator opened, closed or restarted the vote, the page redraws."""
+    state, shown, turnout = ui.votes_now(current.id)
+    if st.session_state.get("vote.drawn") not in (None, (state.started, state.open, state.dots)):
+        st.rerun()
+    if not state.started:
+        st.info(ui.tr("vote.not_started"))
+    elif not state.open:
+        st.warning(ui.tr("vote.closed", voters=len(turnout), dots=sum(turnout.values())))
+    st.subheader(ui.tr("vote.results"))
+    shown_tree = ui.live_journey(current.id, segment) or tree
+    texts = {b.id: ("barrier", b.text) for b in shown_tree.barriers} | {i.id: ("idea", i.text) for i in shown_tree.ideas}
+    top = [(texts[t][0], texts[t][1], n) for t, n in shown.items() if t in texts][:12]
+    if top:
+        frame = pd.DataFrame(top, columns=["kind", "text", "dots"]).assign(
+            kind=lambda d: d["kind"].map(lambda k: ui.tr(f"journey.kind.{k}")),
+            label=lambda d: [journey_views.shorten(t, 48) for t in d["text"]])
+        ui.show_chart(alt.Chart(frame).mark_bar().encode(
+            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=380)),
+            x=alt.X("dots:Q", title=ui.tr("vote.dots_axis"), axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(range=["#D64545", "#0B5FA5"])),
+            tooltip=["text:N", "dots:Q"]), height=60 + 34 * len(frame))
+    st.caption(ui.tr("vote.turnout", voters=len(turnout), dots=sum(turnout.values())))
+
+
+board_box, results_box = st.columns([3, 2])
+with board_box:
+    ballot()
+with results_box:
+    results()

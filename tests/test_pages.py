@@ -119,6 +119,8 @@ def test_base_page_shows_the_demo_summary_in_english(db):
 
 def test_language_switch_in_the_sidebar(db):
     at = app()
+    assert at.title[0].value == "Воркшопы"  # the home page: the workshops
+    at.switch_page("pages/workshop.py").run()
     assert at.title[0].value == "Дом и Техника"
     assert at.page_link[0].label.startswith("1. Клиентская база")
     at.segmented_control(key="lang_choice").set_value("EN").run()
@@ -170,17 +172,17 @@ def test_a_role_set_by_hand_is_used(db, tmp_path):
 
 def test_workshop_page_saves_details_and_shows_a_conflict(db):
     store = open_store(db)
-    at = app()
+    at = app("pages/workshop.py")
     assert at.title[0].value == "Дом и Техника"
-    at.text_input[1].set_value("Дом и Техника — Север")
+    at.text_input(key="workshop-demo.client").set_value("Дом и Техника — Север")
     # Someone else saves the workshop between our read and our save.
     workshop.update(store, workshop.get(store, "demo"), "someone", name="Другое имя")
-    at.form_submit_button[0].click().run()
+    at.button(key="FormSubmitter:workshop-demo-Сохранить").click().run()
     assert at.error and "Другое имя" in at.error[0].value
     assert workshop.get(store, "demo").client == "Дом и Техника"
-    at = app()
-    at.text_input[1].set_value("Дом и Техника — Север")
-    at.form_submit_button[0].click().run()
+    at = app("pages/workshop.py")
+    at.text_input(key="workshop-demo.client").set_value("Дом и Техника — Север")
+    at.button(key="FormSubmitter:workshop-demo-Сохранить").click().run()
     assert workshop.get(store, "demo").client == "Дом и Техника — Север"
 
 

@@ -32,7 +32,7 @@ def test_load_a_client_export_and_keep_it_after_a_refresh(server, page, shared_s
 
 
 def test_switch_to_english_at_one_click(server, page):
-    page.goto(f"{server}/?w=demo")
+    page.goto(f"{server}/workshop?w=demo")
     expect(page.get_by_role("heading", name="Дом и Техника")).to_be_visible()
     page.get_by_text("EN", exact=True).click()
     expect(page.get_by_text("1. Customer base: load the export and check the load report.")).to_be_visible()
