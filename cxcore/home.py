@@ -39,7 +39,7 @@ WITH people AS (
 headcount AS (SELECT workshop_id, count(DISTINCT who) AS n FROM people GROUP BY workshop_id)
 SELECT
     w.id, w.name, w.client, w.industry, w.held_on, w.language, w.archived_at, w.follows_id,
-    coalesce(h.n, 0) AS participants,
+    w.pin_hash IS NOT NULL AS has_pin, coalesce(h.n, 0) AS participants,
     w.id IN (SELECT workshop_id FROM bases) AS base,
     w.id IN (SELECT workshop_id FROM rfm_settings
              WHERE target_segment IS NOT NULL AND deleted_at IS NULL) AS segments,
@@ -69,6 +69,7 @@ class WorkshopRow:
     language: str
     archived_at: datetime | None
     follows_id: str | None
+    has_pin: bool  # a workshop with a PIN is listed only to a browser that entered it
     participants: int
     stage: str  # the furthest of STAGES reached
 
@@ -91,7 +92,19 @@ def overview(store: Store, include_archived: bool = False) -> list[WorkshopRow]:
 def _row(r: dict[str, Any]) -> WorkshopRow:
     reached = [key for key in STAGES[1:] if r[key]]
     return WorkshopRow(r["id"], r["name"], r["client"], r["industry"], r["held_on"], r["language"],
-                       r["archived_at"], r["follows_id"], int(r["participants"]), reached[-1] if reached else "created")
+                       r["archived_at"], r["follows_id"], bool(r["has_pin"]), int(r["participants"]),
+                       reached[-1] if reached else "created")
+
+
+def unlock_by_name(store: Store, name: str, pin: str, who: str = "facilitator") -> access.Facilitator:
+    """The facilitator's proof for the live workshop of this name (or id), if `pin` is its PIN. A name that does
+    not exist is refused exactly like a wrong PIN, after the same hashing work: the answer never tells which
+    workshops exist (the home page lists a workshop with a PIN only to a browser that entered it)."""
+    found = workshop.find(store, _name(name)) if _name(name) else None
+    if found is None or not access.has_pin(store, found.id):
+        access.hashed(access.PIN_MIN * "0")  # the same time as a real check
+        raise access.Forbidden("error.pin_wrong")
+    return access.unlock(store, found.id, pin, who)
 
 
 # -- archiving ------------------------------------------------------------------------------------------------

@@ -1040,6 +1040,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.stage": ("Дошли до: {stage}", "Reached: {stage}"),
     "home.participants": ("{count} участн.", "{count} participants"),
     "home.open": ("Открыть", "Open"),
+    "home.unlock": ("Открыть другой воркшоп по названию и PIN", "Open another workshop by its name and PIN"),
     "home.archive": ("В архив", "Archive"),
     "home.unarchive": ("Из архива", "Restore"),
     "home.archived": ("Архив ({count})", "Archive ({count})"),

@@ -15,6 +15,8 @@ lang = ui.lang()
 store = ui.get_store()
 names = ui.segment_names()
 st.title(ui.tr("compare.title"))
+if ui.facilitator_gate(current.id, key="compare.pin") is None:  # it reads the client's other workshops
+    st.stop()
 
 others = compare.comparable(store, current.id)
 if not others:

@@ -1,5 +1,6 @@
-"""The facilitator's home: every workshop (client, date, how far the method got, participants), open one with
-its PIN, archive it, or start a new one from an industry template or as the follow-up of an earlier one."""
+"""The facilitator's home: the workshops (client, date, how far the method got, participants) — those without a
+PIN and those this browser entered the PIN of; another one opens by its name and PIN, so nobody learns which
+workshops exist. Archive one, or start a new one from an industry template or as the follow-up of an earlier one."""
 from datetime import date
 
 import streamlit as st
@@ -31,7 +32,7 @@ def row(item, archived: bool) -> None:
     people_box.markdown(ui.tr("home.participants", count=item.participants))
     if open_box.button(ui.tr("home.open"), key=f"home.open.{item.id}", type="primary" if item.id == current.id else
                        "secondary"):
-        st.session_state["home.opening"] = item.id
+        open_workshop(item.id)
     boss = ui.facilitator(item.id)
     if boss is not None and archive_box.button(ui.tr("home.unarchive" if archived else "home.archive"),
                                                key=f"home.archive.{item.id}", type="tertiary"):
@@ -40,14 +41,9 @@ def row(item, archived: bool) -> None:
             st.rerun()
         except CxError as error:
             st.error(error.message(lang))
-    if st.session_state.get("home.opening") == item.id:
-        proof = ui.pin_form(item.id, key="home.pin")
-        if proof is not None:
-            st.session_state.pop("home.opening", None)
-            open_workshop(item.id)
 
 
-rows = home.overview(store, include_archived=True)
+rows = [r for r in home.overview(store, include_archived=True) if not r.has_pin or ui.facilitator(r.id) is not None]
 for item in [r for r in rows if not r.archived]:
     with st.container(border=True):
         row(item, archived=False)
@@ -56,6 +52,19 @@ if archived:
     with st.expander(ui.tr("home.archived", count=len(archived))):
         for item in archived:
             row(item, archived=True)
+
+with st.expander(ui.tr("home.unlock"), icon=":material/key:"):
+    with st.form("home.unlock", border=False):
+        name_box, pin_box = st.columns(2)
+        wanted = name_box.text_input(ui.tr("workshop.name"), key="home.unlock.name")
+        pin = pin_box.text_input(ui.tr("home.pin"), type="password", key="home.unlock.pin")
+        if st.form_submit_button(ui.tr("room.unlock"), type="primary"):
+            try:
+                proof = home.unlock_by_name(store, wanted, pin, ui.participant() or "facilitator")
+                ui.remember_facilitator(proof)
+                open_workshop(proof.workshop_id)
+            except CxError as error:
+                st.error(error.message(lang))
 
 st.subheader(ui.tr("home.new"))
 earlier = {r.id: r for r in rows if not r.archived and ui.facilitator(r.id) is not None}
