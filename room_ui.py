@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -87,6 +87,20 @@ def watch(workshop_id: str) -> None:
     name = ui.participant()
     if name:
         participants.seen(workshop_id, name)
+
+
+def refresh_on_change(key: str, stamp: Callable[[], Any]) -> None:
+    """A live page calls this before it reads its data: a tiny fragment re-reads `stamp()` (one cheap query) every
+    2 s and reruns the page only when it moved since the page was drawn — not while a card is being typed. Idle
+    pages cost a query per tick instead of redrawing every widget."""
+    st.session_state[f"live.{key}"] = stamp()
+    _live(key, stamp)
+
+
+@st.fragment(run_every=2)
+def _live(key: str, stamp: Callable[[], Any]) -> None:
+    if not st.session_state.get("journey.dialog") and stamp() != st.session_state.get(f"live.{key}"):
+        st.rerun()
 
 
 def timer(state: room.Room) -> None:

@@ -66,11 +66,22 @@ _routing = threading.local()
 @contextmanager
 def app_run() -> Iterator[None]:
     """Marks a script run that went through app.py (and so through st.navigation)."""
-    _routing.active = True
+    _routing.active, _routing.memo = True, {}
     try:
         yield
     finally:
-        _routing.active = False
+        _routing.active, _routing.memo = False, None
+
+
+def once_per_run(key: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per run of the app (a fragment's own reruns compute afresh): the PIN checks and the
+    like that several parts of one page ask."""
+    memo = getattr(_routing, "memo", None)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _through_app() -> None:
@@ -174,6 +185,14 @@ def facilitator(workshop_id: str | None = None) -> "access.Facilitator | None":
     workshop_id = workshop_id or st.session_state.get("workshop_id")
     if not workshop_id:
         return None
+    return once_per_run(("facilitator", workshop_id), lambda: _facilitator(workshop_id))
+
+
+def has_pin(workshop_id: str) -> bool:
+    return once_per_run(("has_pin", workshop_id), lambda: access.has_pin(get_store(), workshop_id))
+
+
+def _facilitator(workshop_id: str) -> "access.Facilitator | None":
     proofs = st.session_state.setdefault(_PROOFS, {})
     proof = proofs.get(workshop_id)
     if proof is not None and access.is_facilitator(proof, workshop_id):
@@ -183,7 +202,7 @@ def facilitator(workshop_id: str | None = None) -> "access.Facilitator | None":
         proofs[workshop_id] = proof
         return proof
     try:
-        if access.has_pin(get_store(), workshop_id):
+        if has_pin(workshop_id):
             return None
         proof = access.unlock(get_store(), workshop_id, "", participant() or "facilitator")
         remember_facilitator(proof)
@@ -194,6 +213,9 @@ def facilitator(workshop_id: str | None = None) -> "access.Facilitator | None":
 
 def remember_facilitator(proof: "access.Facilitator") -> None:
     st.session_state.setdefault(_PROOFS, {})[proof.workshop_id] = proof
+    memo = getattr(_routing, "memo", None)
+    if memo is not None:
+        memo[("facilitator", proof.workshop_id)] = proof
 
 
 def cookie_name(workshop_id: str) -> str:
@@ -204,7 +226,7 @@ def keep_facilitator_in_browser(workshop_id: str) -> None:
     """Put the facilitator's token in a cookie of this browser (for this browser session, this site only), so a
     reload or a second tab does not ask the PIN again. Tokens live as long as the server process."""
     proof = st.session_state.get(_PROOFS, {}).get(workshop_id)
-    if proof is None or not access.has_pin(get_store(), workshop_id):
+    if proof is None or not has_pin(workshop_id):
         return
     token = access.token_of(proof)
     if st.context.cookies.get(cookie_name(workshop_id)) != token:

@@ -141,12 +141,12 @@ class Store:
         self.discard_orphan_rows()
 
     # -- reading ---------------------------------------------------------------------------
-    def _new_cursor(self) -> duckdb.DuckDBPyConnection:
+    def _new_cursor(self, progress: bool = False) -> duckdb.DuckDBPyConnection:
         try:
             cur = self._con.cursor()
-            # Progress is tracked (a long load reports it) but never drawn: the CLI's stdout is JSON.
-            cur.execute("SET enable_progress_bar = true")
-            cur.execute("SET enable_progress_bar_print = false")
+            if progress:  # a write may be a long load that reports its progress; never drawn (CLI stdout is JSON)
+                cur.execute("SET enable_progress_bar = true")
+                cur.execute("SET enable_progress_bar_print = false")
             return cur
         except duckdb.Error as error:  # e.g. the store was closed
             raise _wrap(error) from None
@@ -209,7 +209,7 @@ class Store:
 
     @contextmanager
     def _transaction(self, actor: str) -> Iterator[Tx]:
-        cur = self._new_cursor()
+        cur = self._new_cursor(progress=True)
         try:
             cur.execute("BEGIN TRANSACTION")
             yield Tx(cur, actor)

@@ -1,5 +1,5 @@
 """The journey board: 8 stage columns × lanes (goal, actions, thoughts, emotion, touchpoints with their barriers
-and ideas, KPI), edited live by the room. The board re-reads the store every 2 s when something changed."""
+and ideas, KPI), edited live by the room. The page checks the journey's stamp every 2 s and redraws when something changed."""
 from dataclasses import replace
 
 import streamlit as st
@@ -18,6 +18,7 @@ st.title(ui.tr("journey.title"))
 me = ui.name_prompt()
 names = ui.segment_names()
 
+room_ui.refresh_on_change("journey", lambda: journey.stamp(store, current.id))
 mapped = [j.segment for j in ui.journeys(current.id)]
 target = journey.default_segment(store, current.id)
 preferred = target if target in SEGMENTS else (mapped[0] if mapped else SEGMENTS[0])
@@ -112,9 +113,8 @@ def touchpoints(stage) -> None:
         journey_ui.open_card("touchpoint", parent_id=stage.id)
 
 
-@st.fragment(run_every=2)
 def board() -> None:
-    """Re-drawn every 2 s from the store (a cheap stamp query; the tree is re-read only after a change)."""
+    """The board as the store has it now; redrawn when the journey's stamp moves (room_ui.refresh_on_change)."""
     shown = ui.live_journey(current.id, segment) or tree
     focus = room_ui.focus_stage()
     if focus:  # the facilitator pulled everyone to one stage: it gets the whole width

@@ -7,14 +7,16 @@ import streamlit as st
 from streamlit_agraph import Config, Edge, Node, agraph
 
 import journey_ui
+import room_ui
 import ui
-from cxcore import journey_views, method
+from cxcore import journey, journey_views, method
 
 current = ui.current_workshop()
 lang = ui.lang()
 st.title(ui.tr("journey_views.title"))
 me = ui.participant()
 names = ui.segment_names()
+room_ui.refresh_on_change("journey", lambda: journey.stamp(ui.get_store(), current.id))
 segment_box, view_box = st.columns([3, 2])
 with segment_box:
     mapped = ui.mapped_segment(current.id)
@@ -118,11 +120,5 @@ def departments(tree) -> None:
 SHOW = {"graph": graph, "emotion": emotion, "expectations": expectations, "departments": departments}
 
 
-@st.fragment(run_every=2)
-def live() -> None:
-    """The chosen view from the store as it is now, every 2 s."""
-    SHOW[view](ui.live_journey(current.id, segment) or tree)
-
-
-live()
+SHOW[view](tree)
 journey_ui.show_dialog(tree)

@@ -107,13 +107,13 @@ def against_last_time() -> None:
         st.caption(ui.tr("maturity.total_change", change=fmt_number(found.total_change, lang, 2)))
 
 
+room_ui.refresh_on_change("maturity", lambda: maturity_ratings.stamp(ui.get_store(), current.id))
 shown = ui.maturity_now(current.id)[0]
 if shown.complete:
     room_ui.presentation(ui.tr("maturity.key_message", total=maturity.fmt_score(shown.total, lang),
                                stage=stage_name(shown.stage, lang)), stage_meaning(shown.stage, lang))
 
 
-@st.fragment(run_every=2)
 def live() -> None:
     result, ratings, progress = ui.maturity_now(current.id)
     if not ratings:

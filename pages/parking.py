@@ -17,6 +17,7 @@ me = ui.name_prompt()
 boss = ui.facilitator(current.id)
 KIND_ICON = {"question": ":material/help:", "idea": ":material/lightbulb:"}
 
+room_ui.refresh_on_change("parking", lambda: parking.stamp(store, current.id))
 items = parking.items(store, current.id)
 open_items = [i for i in items if i.status == "open"]
 room_ui.presentation(ui.tr("parking.headline", open=len(open_items), total=len(items)),
@@ -51,9 +52,8 @@ def review(item) -> None:
                          lambda: parking.update(store, replace(item, version=seen), boss, status=status, answer=answer))
 
 
-@st.fragment(run_every=3)
 def board() -> None:
-    shown = parking.items(store, current.id)
+    shown = items
     if not shown:
         st.info(ui.tr("parking.empty"))
     for day in (1, 2):

@@ -6,7 +6,7 @@ import streamlit as st
 
 import room_ui
 import ui
-from cxcore import journey_views, method, votes
+from cxcore import journey, journey_views, method, votes
 from cxcore.errors import CxError
 
 current = ui.current_workshop()
@@ -14,6 +14,7 @@ lang = ui.lang()
 store = ui.get_store()
 st.title(ui.tr("vote.title"))
 me = ui.name_prompt()
+room_ui.refresh_on_change("vote", lambda: (votes.stamp(store, current.id), journey.stamp(store, current.id)))
 mapped = ui.mapped_segment(current.id)
 if mapped is None:
     st.info(ui.tr("journey_views.none"))
@@ -67,7 +68,6 @@ def ballot() -> None:
     """The cards with their dots and the participant's + and −, redrawn on the participant's own clicks and never
     on a timer: a click cannot land on a row that a timed redraw is just replacing."""
     state, shown, _ = ui.votes_now(current.id)
-    st.session_state["vote.drawn"] = (state.started, state.open, state.dots)
     shown_tree = ui.live_journey(current.id, segment) or tree
     mine = votes.my_dots(store, current.id, me) if me and state.started else {}
     if me and state.open:
@@ -85,12 +85,9 @@ def ballot() -> None:
                         f"{method.name('quadrant', idea.quadrant, lang)}", shown, mine, can_vote)
 
 
-@st.fragment(run_every=2)
 def results() -> None:
-    """The room's results, live; when the facilitator opened, closed or restarted the vote, the page redraws."""
+    """The room's results (the page redraws when a dot or the vote changed: room_ui.refresh_on_change)."""
     state, shown, turnout = ui.votes_now(current.id)
-    if st.session_state.get("vote.drawn") not in (None, (state.started, state.open, state.dots)):
-        st.rerun()
     if not state.started:
         st.info(ui.tr("vote.not_started"))
     elif not state.open:
