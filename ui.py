@@ -226,7 +226,7 @@ def keep_facilitator_in_browser(workshop_id: str) -> None:
     """Put the facilitator's token in a cookie of this browser (for this browser session, this site only), so a
     reload or a second tab does not ask the PIN again. Tokens live as long as the server process."""
     proof = st.session_state.get(_PROOFS, {}).get(workshop_id)
-    if proof is None or not has_pin(workshop_id):
+    if proof is None or not has_pin(workshop_id) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", workshop_id):
         return
     token = access.token_of(proof)
     if st.context.cookies.get(cookie_name(workshop_id)) != token:
@@ -261,14 +261,18 @@ def facilitator_gate(workshop_id: str, key: str = "pin") -> "access.Facilitator 
 
 
 def current_workshop() -> Workshop:
-    """The workshop of `?w=` (or the session's choice), falling back to the demo workshop."""
+    """The workshop of `?w=` (or the session's choice), by its id only (a name in the link opens nothing: the
+    random id is what lets a participant in), falling back to the demo workshop."""
     _through_app()
     store = get_store()
     wanted = st.query_params.get("w") or st.session_state.get("workshop_id")
-    found = workshop.find(store, wanted) if wanted else None
+    try:
+        found = workshop.get(store, wanted) if wanted else None
+    except CxError:
+        found = None
     if found is None:
         if wanted:
-            st.toast(tr("app.no_workshop", name=wanted))
+            st.toast(tr("app.no_workshop", name=plain(wanted[:40])))
         found = demo.ensure(store)
     st.session_state["workshop_id"] = found.id
     if st.query_params.get("w") != found.id:

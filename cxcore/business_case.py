@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from cxcore import journey, rfm_settings
+from cxcore import access, journey, rfm_settings
 from cxcore.errors import ConflictError, RoadmapError
 from cxcore.i18n import fmt_date, fmt_money, fmt_number, t
 from cxcore.roadmap_items import items
@@ -100,6 +100,7 @@ def save_assumptions(store: Store, current: Assumptions, actor: str, **changes: 
     unknown = set(changes) - {*KEYS, "sources"}
     if unknown:
         raise ValueError(f"not an assumption: {sorted(unknown)}")
+    access.require_writer(store, actor, current.workshop_id)
     values = {key: _checked(key, raw) for key, raw in changes.items() if key != "sources"}
     sources = dict(current.sources)
     for key, text in (changes.get("sources") or {}).items():

@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from cxcore import method
+from cxcore import access, method
 from cxcore.errors import ConflictError, RoadmapError
 from cxcore.i18n import fmt_number, t
 from cxcore.roadmap_model import is_number
@@ -82,6 +82,7 @@ def save_policy(store: Store, current: Policy, actor: str, **changes: Any) -> Po
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable on a contact policy: {sorted(unknown)}")
+    access.require_writer(store, actor, current.workshop_id)
     _segment(current.segment)
     wanted = dataclasses.replace(current, **{k: _CHECKS[k](v, k) for k, v in changes.items()})
     columns = _columns(wanted)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from cxcore import ingest, journey_io, workshop
+from cxcore.errors import NotFound
 from cxcore.store import PROJECT_DIR, Store
 from cxcore.workshop import Workshop
 
@@ -75,7 +76,10 @@ def _set_the_room(store: Store) -> None:
 
 
 def ensure(store: Store) -> Workshop:
-    """The demo workshop, created first if the database has no workshop at all."""
-    if not workshop.all_workshops(store):
+    """The demo workshop, created if the database has none (a first start, or someone deleted it): the one
+    workshop a link that names no workshop may open — never another client's."""
+    try:
+        return workshop.get(store, DEMO_ID)
+    except NotFound:
         return create(store)
-    return workshop.find(store, DEMO_ID) or workshop.all_workshops(store)[0]
+

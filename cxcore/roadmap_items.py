@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from cxcore import votes
+from cxcore import access, votes
 from cxcore.errors import NotFound, RoadmapError
 from cxcore.journey_model import new_id
 from cxcore.maturity import RoadmapCandidate
@@ -68,6 +68,7 @@ def add_item(store: Store, workshop_id: str, actor: str, title: str, **fields: A
     unknown = set(fields) - set(_CREATABLE)
     if unknown:
         raise ValueError(f"not a roadmap item field: {sorted(unknown)}")
+    access.require_writer(store, actor, workshop_id)
     with store.write(actor) as tx:
         return _insert(tx, workshop_id, {"title": title, **fields})
 
@@ -81,6 +82,7 @@ def from_idea(store: Store, idea_id: str, actor: str) -> RoadmapItem:
         if row is None:
             raise NotFound("error.record_missing", what=idea_id)
         workshop_id, text, impact, effort, barrier_id, departments, stage, tp_owner, stage_owner = row
+        access.require_writer(store, actor, workshop_id)
         existing = tx.one(f"SELECT id FROM {ITEMS} WHERE idea_id = ? AND deleted_at IS NULL ORDER BY created_at "
                           "LIMIT 1", [idea_id])
         if existing:
@@ -95,6 +97,7 @@ def from_maturity(store: Store, workshop_id: str, candidate: RoadmapCandidate, a
     """The item made from a maturity gap (see `maturity.roadmap_candidates`): its text as the title, its owner if
     set. A candidate already on the roadmap gives its live item back."""
     key = f"{candidate.kind}:{candidate.key}"
+    access.require_writer(store, actor, workshop_id)
     with store.write(actor) as tx:
         existing = tx.one(f"SELECT id FROM {ITEMS} WHERE workshop_id = ? AND candidate = ? AND deleted_at IS NULL "
                           "ORDER BY created_at LIMIT 1", [workshop_id, key])
@@ -138,6 +141,7 @@ def update_item(store: Store, item: RoadmapItem, actor: str, **changes: Any) -> 
     values = {k: v for k, v in checked(changes).items() if _plain(getattr(item, k)) != v}
     if not values:
         return item
+    access.require_writer(store, actor, item.workshop_id)
     if "barrier_ids" in values:
         _check_barriers(store.query, item.workshop_id, values["barrier_ids"])
     record = store.update_record(ITEMS, item.id, item.version, values, actor, item.workshop_id)
@@ -150,6 +154,7 @@ def _plain(value: Any) -> Any:
 
 def delete_item(store: Store, item: RoadmapItem, actor: str) -> None:
     """Move an item to the trash; ConflictError if it changed since it was read."""
+    access.require_writer(store, actor, item.workshop_id)
     store.delete_record(ITEMS, item.id, item.version, actor, item.workshop_id)
 
 
@@ -158,6 +163,7 @@ def restore_item(store: Store, item_id: str, actor: str) -> RoadmapItem:
     row = store.query_one(f"SELECT workshop_id FROM {ITEMS} WHERE id = ?", [item_id])
     if row is None:
         raise NotFound("error.record_missing", what=item_id)
+    access.require_writer(store, actor, row[0])
     store.restore_record(ITEMS, item_id, actor, row[0])
     return get_item(store, item_id)
 

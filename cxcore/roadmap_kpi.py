@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable
 
+from cxcore import access
 from cxcore.errors import NotFound, RoadmapError
 from cxcore.journey_model import new_id
 from cxcore.roadmap_items import get_item
@@ -41,6 +42,7 @@ def add_actual(store: Store, item_id: str, measured_on: date | str, value: float
         record = tx.record(ITEMS, item_id)
         if record is None or record["deleted_at"] is not None:
             raise NotFound("error.record_missing", what=item_id)
+        access.require_writer(store, actor, record["workshop_id"])
         return _put(tx, record["workshop_id"], item_id, measured_on, value)[0]
 
 

@@ -69,6 +69,7 @@ _BASE_ROWS = "base_id IN (SELECT id FROM bases WHERE workshop_id = $w)"
 _ROWS_OF = {"workshops": "id = $w", "base_rows": _BASE_ROWS, "base_rejects": _BASE_ROWS}
 _SPECIAL = ("workshops", "bases", "base_rows", "base_rejects", "change_log")  # written by their own steps
 _PARAM = re.compile(r"\$(\w+)")
+SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _LOG_COLUMNS = ("changed_at", "actor", "entity", "entity_id", "action", "version", "old_value", "new_value")
 _JSON_REFS = {"workshop_id", *(c for t, refs in REFERENCES.items() if t != "change_log" for c in refs)}
 
@@ -291,6 +292,9 @@ def _write(tx: Tx, folder: Path, manifest: dict[str, Any], wanted: dict[str, lis
         raise BackupError("backup.name_taken", name=name)
     source = {table: {"path": str(folder / f"{table}.parquet")} for table in wanted}
     old_wid = manifest["workshop"]["id"]
+    stored = [row[0] for row in tx.execute("SELECT id FROM read_parquet($path)", source["workshops"])]
+    if stored != [old_wid] or not SAFE_ID.fullmatch(str(old_wid)):  # ids end up in links and cookies: plain only
+        raise BackupError("backup.damaged", path=file_name, detail=f"workshop id {str(old_wid)[:40]!r}")
     taken = any(tx.one(f"SELECT count(*) FROM {quote_ident(t)} WHERE id IN (SELECT id FROM read_parquet($path))",
                        source[t])[0] for t in KEYED if t in wanted)
     wid = new_workshop_id() if taken else old_wid

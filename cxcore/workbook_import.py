@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable
 
-from cxcore import method, roadmap
+from cxcore import access, method, roadmap
 from cxcore import workbook_cells as cv
 from cxcore.errors import ConflictError, CxError, NotFound, RoadmapError
 from cxcore.i18n import LANGUAGES, fmt_date, fmt_number, t
@@ -299,6 +299,7 @@ def _kpi_rows(ws, items: dict, actuals: dict, out: _Collector) -> None:
 def apply(store: Store, found: Diff, actor: str) -> Applied:
     """Write the diff's changes through the versioned store, a row at a time; a row whose item or value changed
     since (someone else, meanwhile) is refused as a conflict."""
+    access.require_writer(store, actor, found.workshop_id)
     rows: dict[tuple[str, int], list[Change]] = defaultdict(list)
     for change in found.changes:
         rows[(change.sheet, change.row)].append(change)

@@ -66,8 +66,8 @@ if base_id is None:
     st.info(ui.tr("base.none"))
     st.stop()
 summary = ui.base_summary(current.id, base_id)
-st.caption(ui.tr("base.source", source=summary.source_name, at=fmt_date(summary.loaded_at, lang),
-                 by=summary.loaded_by, rows=fmt_number(summary.rows_loaded, lang),
+st.caption(ui.tr("base.source", source=ui.plain(summary.source_name), at=fmt_date(summary.loaded_at, lang),
+                 by=ui.plain(summary.loaded_by), rows=fmt_number(summary.rows_loaded, lang),
                  first=fmt_date(summary.date_min, lang), last=fmt_date(summary.date_max, lang)))
 cells = st.columns(4)
 cells[0].metric(ui.tr("base.customers"), fmt_number(summary.customers, lang))

@@ -10,8 +10,9 @@ from cxcore.i18n import fmt_date, fmt_number
 
 current = ui.current_workshop()
 lang = ui.lang()
-st.title(f"{current.client or current.name}")
-st.caption(" · ".join(x for x in (current.industry, fmt_date(current.held_on, lang), current.facilitator) if x))
+st.title(ui.plain(current.client or current.name))
+st.caption(" · ".join(x for x in (ui.plain(current.industry), fmt_date(current.held_on, lang),
+                                   ui.plain(current.facilitator)) if x))
 
 base_id = ui.current_base_id(current.id)
 room_ui.presentation(current.client or current.name, " · ".join(
@@ -20,7 +21,8 @@ if base_id is None:
     st.info(ui.tr("workshop.base_none"))
 else:
     summary = ui.base_summary(current.id, base_id)
-    st.success(ui.tr("workshop.base_loaded", source=summary.source_name, customers=fmt_number(summary.customers, lang),
+    st.success(ui.tr("workshop.base_loaded", source=ui.plain(summary.source_name),
+                     customers=fmt_number(summary.customers, lang),
                      rows=fmt_number(summary.rows_loaded, lang), at=fmt_date(summary.loaded_at, lang)))
 st.page_link("pages/base.py", label=ui.tr("workshop.step1"), icon=":material/groups:")
 
@@ -43,7 +45,7 @@ def details_form(boss) -> None:
         }
         if st.form_submit_button(ui.tr("workshop.save"), type="primary"):
             ui.save_form(form, workshop.EDITABLE, lambda error: ui.tr("workshop.conflict", current=", ".join(
-                             str(error.current[name]) for name in workshop.EDITABLE if error.current.get(name))),
+                             ui.plain(error.current[name]) for name in workshop.EDITABLE if error.current.get(name))),
                          lambda: workshop.update(ui.get_store(), replace(current, version=seen), boss, **values))
 
 

@@ -42,7 +42,7 @@ def test_home_lists_the_workshops_with_their_stage_and_people(db):
 def test_a_new_workshop_from_a_template_with_a_pin_opens_with_its_facilitator(db):
     at = app("pages/home.py")
     at.text_input(key="home.new.name").set_value("Телеком · осень")
-    at.text_input(key="home.new.client").set_value("Связь+")
+    at.text_input(key="home.new.client").set_value("Связь Плюс")
     at.selectbox(key="home.new.template").set_value("telecom")
     at.text_input(key="home.new.facilitator").set_value("Анна")
     at.text_input(key="home.new.pin").set_value("8642")
@@ -52,12 +52,12 @@ def test_a_new_workshop_from_a_template_with_a_pin_opens_with_its_facilitator(db
     store = open_store(db)
     made = workshop.find(store, "Телеком · осень")
     assert made is not None and at.query_params["w"] == made.id and len(made.id) >= 16
-    assert at.title[0].value == "Связь+"  # the workshop page of the new workshop
+    assert at.title[0].value == "Связь Плюс"  # the workshop page of the new workshop
     assert access.has_pin(store, made.id)
     assert len(journey.load(store, made.id, "at_risk").touchpoints) > 0
     assert {b.day for b in agenda.blocks(store, made.id)} == {1, 2}
     # the creator is its facilitator: the details form is there without a PIN
-    assert at.text_input(key=f"workshop-{made.id}.client").value == "Связь+"
+    assert at.text_input(key=f"workshop-{made.id}.client").value == "Связь Плюс"
 
 
 def test_a_pin_mismatch_or_a_short_pin_creates_nothing(db):
