@@ -1354,6 +1354,45 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "{field}: a workshop “{name}” exists already: choose another name"),
     "home.error.bad_language": ("{field}: «{value}» — нет такого языка; языки: {allowed}",
                                 "{field}: “{value}” is not a language; languages: {allowed}"),
+    # -- loading limits and damaged files (cxcore/limits.py, cxcore/layout.py) -----------------------------
+    "base.upload_help": ("Не больше {limit} МБ за файл (server.maxUploadSize в .streamlit/config.toml); "
+                         "файл крупнее загрузите командой python -m cxcore ingest.",
+                         "At most {limit} MB a file (server.maxUploadSize in .streamlit/config.toml); load a larger "
+                         "file with python -m cxcore ingest."),
+    "reject.binary": ("в строке двоичные данные (нулевые байты)", "binary data in the row (NUL bytes)"),
+    "reject.too_long": ("значение длиннее {value} знаков", "a value longer than {value} characters"),
+    "ingest.file_too_big": ("Файл — {size} МБ, предел — {limit} МБ ({name}). Выгрузите файл поменьше (короче "
+                            "период, или Parquet) или поднимите предел. Текущая база не изменена.",
+                            "The file is {size} MB; the limit is {limit} MB ({name}). Export a smaller file (a "
+                            "shorter period, or Parquet) or raise the limit. The current base is unchanged."),
+    "ingest.too_many_rows": ("В файле больше {limit} строк — это предел ({name}). Ничего не загружено, текущая "
+                             "база не изменена: загрузите период покороче или поднимите предел.",
+                             "The file has more than {limit} rows, the limit ({name}). Nothing was loaded and the "
+                             "current base is unchanged: load a shorter period or raise the limit."),
+    "ingest.too_many_columns": ("В файле {columns} колонок, предел — {limit} ({name}): это не похоже на выгрузку "
+                                "продаж. Проверьте разделитель или поднимите предел.",
+                                "The file has {columns} columns; the limit is {limit} ({name}): this does not look "
+                                "like a sales export. Check the separator or raise the limit."),
+    "ingest.zip_bomb": ("Файл XLSX отклонён: его часть {part} распаковалась бы из {packed} МБ в {size} МБ, больше "
+                        "чем в {limit} раз, — так выглядит «zip-бомба», а не книга Excel. Сохраните лист заново "
+                        "в Excel или как CSV.",
+                        "The XLSX file is refused: its part {part} would unpack from {packed} MB to {size} MB, more "
+                        "than {limit} times its packed size: that is a \"zip bomb\", not a workbook. Save the sheet "
+                        "again from Excel, or as CSV."),
+    "ingest.xlsx_too_big": ("Файл XLSX распаковывается в {size} МБ, предел — {limit} МБ ({name}). Сохраните "
+                            "его как CSV или Parquet, или поднимите предел.",
+                            "The XLSX file unpacks to {size} MB; the limit is {limit} MB ({name}). Save it as CSV "
+                            "or Parquet, or raise the limit."),
+    "ingest.bad_limit": ("Настройка {name}={value} — не целое число больше нуля (по умолчанию {default}): "
+                         "исправьте или уберите её.",
+                         "The setting {name}={value} is not a whole number above zero (default {default}): "
+                         "correct or remove it."),
+    "ingest.line_too_long_at": ("Строка {row} файла длиннее {limit} МБ: это не строка таблицы. Текущая база "
+                                "не изменена.",
+                                "Line {row} of the file is longer than {limit} MB: that is no table row. The current "
+                                "base is unchanged."),
+    "ingest.bad_parquet": ("Файл Parquet повреждён или не читается ({detail}).",
+                           "The Parquet file is damaged or unreadable ({detail})."),
     # -- errors ------------------------------------------------------------------------------------------
     "ingest.no_file": ("Файл не найден: {path}", "File not found: {path}"),
     "ingest.empty_file": ("Файл пуст.", "The file is empty."),

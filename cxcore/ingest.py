@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cxcore import layout as layouts
-from cxcore import access, roles, sources, workshop
+from cxcore import access, limits, roles, sources, workshop
 from cxcore.errors import IngestError, StoreError
 from cxcore.i18n import t
 from cxcore.layout import Layout
@@ -26,6 +26,8 @@ MAX_REJECTS_REPORTED = 100
 # Without a mapped order id the column is empty on every row, and the key reads as the customer's day.
 ORDER_KEY = "customer_id, order_id, CASE WHEN order_id IS NULL THEN order_date END"
 ORDERS_PROBE_ROWS = 100_000  # the first rows whose order keys are counted before all of them (_orders_are_rows)
+MAX_CELL_CHARS = 1000  # a longer customer id, order id, channel, product or region is no value but a broken row
+COLUMNS_NAMED = 30  # at most this many of a file's columns are listed in a message
 Progress = sources.Progress
 
 
@@ -84,13 +86,20 @@ def inspect(path: Path | str, *, sheet: str | None = None, mapping: dict[str, st
             found.mapping.pop(role, None)
             continue
         if column not in found.columns:
-            raise IngestError("ingest.no_column", column=column, columns=", ".join(found.columns))
+            raise IngestError("ingest.no_column", column=column[:100], columns=_listed(found.columns))
         found.mapping = {r: c for r, c in found.mapping.items() if c != column}
         found.mapping[role] = column
     missing = found.missing_roles()
     if missing:
-        raise IngestError("ingest.missing_roles", roles=", ".join(missing), columns=", ".join(found.columns))
+        raise IngestError("ingest.missing_roles", roles=", ".join(missing), columns=_listed(found.columns))
     return found
+
+
+def _listed(columns: list[str]) -> str:
+    """The columns for a message: the first few, each cut short, and how many more."""
+    names = [name if len(name) <= 60 else name[:59] + "…" for name in columns[:COLUMNS_NAMED]]
+    more = len(columns) - COLUMNS_NAMED
+    return ", ".join(names) + (f", … (+{more})" if more > 0 else "")
 
 
 def load(store: Store, path: Path | str, *, workshop_id: str | None = None, workshop_name: str | None = None,
@@ -102,6 +111,8 @@ def load(store: Store, path: Path | str, *, workshop_id: str | None = None, work
     """
     path = Path(path)
     source_name = source_name or path.name
+    if path.is_file():
+        limits.check_file(path)  # also when the layout was read earlier: the file may have changed since
     layout = layout or inspect(path, sheet=sheet, mapping=mapping)
     if workshop_id is None:
         found = workshop.find(store, workshop_name) if workshop_name else None
@@ -117,6 +128,7 @@ def load(store: Store, path: Path | str, *, workshop_id: str | None = None, work
         except StoreError as error:
             if layout.format != "text":
                 raise _read_error(error) from None
+            _refuse_long_line(text_path or path)
     # DuckDB refuses a text file whose lines end in different ways (CRLF and LF, a stray CR) or a UTF-8
     # file with lines in another encoding; read it again from a copy made plain line by line.
     with sources.normalised_copy(path, layout.encoding) as plain:
@@ -136,14 +148,17 @@ def _load(store: Store, path: Path, text_path: Path | None, layout: Layout, work
     same transaction rewrite them all: 10 s and a gigabyte more for 10M rows.)
     """
     lock_key = f"base:{workshop_id or workshop_name}"
+    max_rows = limits.MAX_ROWS.value()
     with store.exclusive(lock_key):
         base_id = store.query_one("SELECT nextval('base_seq')")[0]
         try:
             with store.bulk_write(lock_key, actor) as tx:
                 tx.script(resources.files("cxcore").joinpath("ingest_parse.sql").read_text(encoding="utf-8"))
-                source_sql, params = sources.rows_sql(tx, layout, path, text_path, progress)
-                sql, more = _insert_sql(layout, source_sql)
+                source_sql, params = sources.rows_sql(tx, layout, path, text_path, progress, max_rows)
+                sql, more = _insert_sql(layout, source_sql, max_rows)
                 _run_watched(tx, sql, {**params, **more, "base_id": base_id}, progress)
+                read = tx.one("SELECT count(*) FROM base_rows WHERE base_id = ?", [base_id])[0]
+                limits.check_rows(read - len(_head_lines(layout)), max_rows)
             sources.report(progress, 0.95, "progress.checking")
             with store.bulk_write(lock_key, actor) as tx:
                 if workshop_id is None:
@@ -229,10 +244,17 @@ WHERE n.ln > $header_row
 """
 
 
+def _head_lines(layout: Layout) -> list[str]:
+    """The title and header lines of a text file that the load pass reads as rows (those not blank)."""
+    if layout.format != "text":
+        return []
+    pattern = re.compile(sources.CONTENT[layout.separator], re.ASCII)  # as RE2 reads \s
+    return [line for line in layout.head if pattern.search(line)]
+
+
 def _stray_lines(tx: Tx, base_id: int, layout: Layout) -> bool:
     """Whether the load pass rejected anything besides the title and header lines, each seen once."""
-    pattern = re.compile(sources.CONTENT[layout.separator], re.ASCII)  # as RE2 reads \s
-    head = [line for line in layout.head if pattern.search(line)]
+    head = _head_lines(layout)
     others, in_head = tx.one("""
         SELECT count(*) FILTER (WHERE NOT list_contains($head, raw)), count(*) FILTER (WHERE list_contains($head, raw))
         FROM base_rows WHERE base_id = $base_id AND reject_reason IS NOT NULL""", {"head": head, "base_id": base_id})
@@ -240,9 +262,11 @@ def _stray_lines(tx: Tx, base_id: int, layout: Layout) -> bool:
 
 
 # -- the one pass: split, parse, judge, insert -------------------------------------------------------------
+# The source stops one row past the row limit (and the title and header lines): a file over the limit is
+# refused after reading that far, not after reading all of it.
 _INSERT = """
 INSERT INTO base_rows BY NAME
-WITH src AS ({source}),
+WITH src AS (SELECT * FROM ({source}) LIMIT $row_cap),
 cells AS (
     SELECT row_no, raw, f, len(f) AS n_fields,
            CASE WHEN len(f) > $width THEN len(list_filter(f[$width + 1:], lambda x: trim(x) <> '')) ELSE 0 END
@@ -271,6 +295,11 @@ judged AS (
               OR NOT isfinite(amount_value) OR amount_value IS NULL)
              AND cx_is_total(cx_first_filled(f)) THEN 'totals'
         WHEN n_fields < $needed OR n_extra > 0 THEN 'broken_line'
+        WHEN contains(raw, chr(0)) THEN 'binary'
+        WHEN greatest(strlen(customer_id), strlen(order_id), strlen(channel), strlen(product), strlen(region))
+                 > $max_cell
+             AND greatest(length(customer_id), length(order_id), length(channel), length(product), length(region))
+                 > $max_cell THEN 'too_long'
         WHEN customer_id IS NULL THEN 'no_customer'
         WHEN date_text IS NULL THEN 'no_date'
         WHEN order_date IS NULL THEN 'bad_date'
@@ -287,16 +316,18 @@ SELECT $base_id AS base_id, row_no, customer_id, order_id, order_date, amount_va
            WHEN 'bad_date' THEN date_text
            WHEN 'implausible_date' THEN date_text
            WHEN 'bad_amount' THEN amount_text
+           WHEN 'too_long' THEN CAST($max_cell AS VARCHAR)
        END, 100) AS reject_value,
        CASE WHEN reject_reason IS NOT NULL THEN raw END AS raw
 FROM judged
 """
 
 
-def _insert_sql(layout: Layout, source_sql: str) -> tuple[str, dict[str, Any]]:
+def _insert_sql(layout: Layout, source_sql: str, max_rows: int) -> tuple[str, dict[str, Any]]:
     cells = {}
     cells["date_formats"] = literal(layout.date_formats)
-    params: dict[str, Any] = {"width": len(layout.columns)}
+    params: dict[str, Any] = {"width": len(layout.columns), "max_cell": MAX_CELL_CHARS,
+                              "row_cap": max_rows + layout.header_row + 1}
     for role in roles.ROLES:
         index = layout.index(role)
         if index is None:
@@ -330,8 +361,15 @@ def _run_watched(tx: Tx, sql: str, params: dict[str, Any], progress: Progress | 
         watcher.join()
 
 
+def _refuse_long_line(text_path: Path) -> None:
+    """DuckDB's error for a line over its line size names neither the line nor the limit: find them."""
+    row = sources.long_line(text_path)
+    if row is not None:
+        raise IngestError("ingest.line_too_long_at", row=row, limit=sources.MAX_LINE_BYTES // limits.MB)
+
+
 def _read_error(error: StoreError) -> IngestError:
     detail = str(error.params.get("detail", ""))
     if "line size" in detail.lower():
         return IngestError("ingest.line_too_long", limit=sources.MAX_LINE_BYTES // (1 << 20))
-    return IngestError("ingest.read_failed", detail=detail[:300])
+    return IngestError("ingest.read_failed", detail=layouts.detail(error))

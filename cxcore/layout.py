@@ -8,15 +8,15 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-import zipfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from cxcore import roles
-from cxcore.errors import IngestError
+from cxcore import limits, roles
+from cxcore.errors import CxError, IngestError, StoreError
 
 SAMPLE_BYTES = 1 << 20
 SAMPLE_ROWS = 300
@@ -25,6 +25,11 @@ SEPARATORS = (";", "\t", ",", "|")
 SPACES = "spaces"  # columns aligned with runs of two or more spaces
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%d.%m.%y", "%d-%m-%Y", "%Y/%m/%d",
                 "%Y.%m.%d", "%m/%d/%Y")
+_HAS_DIGIT = re.compile(r"[0-9]")
+# What every DATE_FORMATS spelling looks like (date_part leaves no spaces): strptime is slow, and a wide
+# file's header search asks about hundreds of thousands of cells that are no dates at all.
+_DATE_SHAPE = re.compile(r"\d[\d./-]*\d")
+_ERROR_PREFIX = re.compile(r"^(\w+ )*\w*Error: ")
 _NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f']|₽|руб\.?|р\.|rub|usd|eur|\$|€", re.IGNORECASE)
 
 
@@ -74,6 +79,8 @@ def cell_text(value: Any) -> str:
 
 
 def parse_number(text: str) -> float | None:
+    if not _HAS_DIGIT.search(text):
+        return None
     cleaned = _NUMBER_JUNK.sub("", text.replace("−", "-"))
     if not cleaned or not re.fullmatch(r"[-+]?[0-9][0-9.,]*", cleaned):
         return None
@@ -95,8 +102,11 @@ def date_part(text: str) -> str:
 
 
 def _parses(text: str, fmt: str) -> bool:
+    part = date_part(text)
+    if not _DATE_SHAPE.fullmatch(part):
+        return False
     try:
-        datetime.strptime(date_part(text), fmt)
+        datetime.strptime(part, fmt)
         return True
     except ValueError:
         return False
@@ -136,6 +146,9 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    without_bom = _utf16_without_bom(head)
+    if without_bom:
+        return without_bom
     cut = head.rfind(b"\n") if len(head) >= SAMPLE_BYTES else len(head)
     body = head[: cut if cut > 0 else len(head)]
     try:
@@ -152,6 +165,29 @@ def detect_encoding(head: bytes) -> str:
             except UnicodeDecodeError:
                 other += 1
     return "utf-8" if utf8 > other else "cp1251"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 saved without a BOM: text in Latin or Cyrillic letters then has a zero byte in (nearly) every
+    other place, always on the same side."""
+    sample = head[:4096]
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _binary(text: str) -> bool:
+    """Whether decoded text is binary data: control characters (other than tab, line ends and form feed)
+    are more than 2 % of it. A stray NUL in a line is no reason to refuse the file: the loader rejects that
+    row."""
+    controls = sum(text.count(chr(c)) for c in range(32) if chr(c) not in "\t\n\r\f")
+    return controls > 0.02 * len(text)
 
 
 def decode_mixed(data: bytes) -> str:
@@ -206,8 +242,13 @@ def _text_lines(path: Path) -> tuple[str, list[str]]:
         raise IngestError("ingest.empty_file")
     encoding = detect_encoding(head)
     text = decode_mixed(head) if encoding == "utf-8" else head.decode(encoding, errors="replace")
-    if encoding != "utf-16" and "\x00" in text:
+    if _binary(text):
         raise IngestError("ingest.binary")
+    if "\n" not in text:
+        if "\r" in text:  # lines that end in CR alone (Excel for Mac's "CSV (Macintosh)"), read so by DuckDB too
+            text = text.replace("\r", "\n")
+        elif len(head) >= SAMPLE_BYTES:
+            raise IngestError("ingest.line_too_long_at", row=1, limit=SAMPLE_BYTES // limits.MB)
     lines = [line.rstrip("\r").replace("\r", " ") for line in text.split("\n")]  # as the loader reads them
     if len(head) >= SAMPLE_BYTES and len(lines) > 1:
         lines.pop()  # the last line of the sample may be cut
@@ -245,6 +286,7 @@ def _grid_layout(rows: list[list[str]], first_row_no: int, **extra: Any) -> Layo
     lengths = Counter(len(r) for r in rows if sum(1 for c in r if c.strip()) >= 2)
     if not lengths:
         raise IngestError("ingest.not_a_table")
+    limits.check_columns(max(lengths))  # before any row is searched for names: that costs per column
     n_cols = lengths.most_common(1)[0][0]
     header_at = _find_header(rows, n_cols)
     if header_at is None:
@@ -263,11 +305,13 @@ def _grid_layout(rows: list[list[str]], first_row_no: int, **extra: Any) -> Layo
 
 def _unique_names(header: list[str]) -> list[str]:
     names: list[str] = []
+    seen: set[str] = set()
     for i, name in enumerate(header):
         name = name.strip() or f"#{i + 1}"
-        while name in names:
+        while name in seen:
             name = f"{name} ({i + 1})"
         names.append(name)
+        seen.add(name)
     return names
 
 
@@ -317,13 +361,39 @@ def text_layout(path: Path) -> Layout:
 
 
 # -- sheets -----------------------------------------------------------------------------------------------
-def open_workbook(path: Path):
+@contextmanager
+def reading_xlsx() -> Iterator[None]:
+    """openpyxl on a damaged or hostile file raises whatever its unzipping and XML parsing meet (zlib.error,
+    BadZipFile for a bad CRC, ParseError, KeyError, IndexError…): each becomes one "damaged XLSX" error."""
+    try:
+        yield
+    except CxError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the parser's exceptions are not a closed set
+        raise IngestError("ingest.bad_xlsx", detail=detail(error)) from None
+
+
+def detail(error: BaseException) -> str:
+    """What a reader's error says, for a user: its first line, without "Invalid Input Error:" and the like."""
+    text = str(error.params.get("detail", "")) if isinstance(error, CxError) else str(error)
+    first = (text.strip().splitlines() or [""])[0].strip(" '\"")
+    return _ERROR_PREFIX.sub("", first)[:200] or type(error).__name__
+
+
+@contextmanager
+def workbook(path: Path):
+    """The workbook, read-only, once its zip directory has passed the unpacking limits; whatever openpyxl
+    raises inside the block is a damaged XLSX. It is opened from a file object, so openpyxl does not judge
+    the file by its name (an XLSX saved as .csv still opens)."""
     import openpyxl
 
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise IngestError("ingest.bad_xlsx", detail=str(error)[:200]) from None
+    limits.check_zip(path)
+    with open(path, "rb") as handle, reading_xlsx():
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            yield book
+        finally:
+            book.close()
 
 
 def sheet_rows(sheet, limit: int | None = None):
@@ -334,33 +404,43 @@ def sheet_rows(sheet, limit: int | None = None):
         yield number, [cell_text(v) for v in row]
 
 
+def _trimmed(rows: list[list[str]]) -> list[list[str]]:
+    """Rows cut after the last column that holds anything: openpyxl pads every row to the sheet's declared
+    dimension, which a writer may declare as wide as XFD."""
+    width = max((max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows), default=0)
+    return [r[:width] for r in rows]
+
+
 def xlsx_layout(path: Path, sheet: str | None = None) -> Layout:
-    book = open_workbook(path)
-    try:
+    with workbook(path) as book:
         names = list(book.sheetnames)
         if sheet is not None and sheet not in names:
             raise IngestError("ingest.no_sheet", sheet=sheet, sheets=", ".join(names))
         found: Layout | None = None
+        refused: IngestError | None = None  # why a sheet was no table, when it is more than "no table"
         for name in [sheet] if sheet else names:
-            rows = [cells for _, cells in sheet_rows(book[name], HEADER_SEARCH_ROWS + SAMPLE_ROWS)]
+            rows = _trimmed([cells for _, cells in sheet_rows(book[name], HEADER_SEARCH_ROWS + SAMPLE_ROWS)])
             try:
                 layout = _grid_layout(rows, 1, format="xlsx", sheet=name, sheets=names)
-            except IngestError:
+            except IngestError as error:
+                refused = refused or (error if error.key != "ingest.not_a_table" else None)
                 continue
             if not layout.missing_roles():
                 return layout
             found = found or layout
         if found is None:
-            raise IngestError("ingest.not_a_table")
+            raise refused or IngestError("ingest.not_a_table")
         return found
-    finally:
-        book.close()
 
 
 def parquet_layout(path: Path) -> Layout:
     from cxcore.store import inspect_file
 
-    names, rows = inspect_file("SELECT * FROM read_parquet(?) LIMIT ?", [str(path), SAMPLE_ROWS])
+    try:
+        names, rows = inspect_file("SELECT * FROM read_parquet(?) LIMIT ?", [str(path), SAMPLE_ROWS])
+    except StoreError as error:
+        raise IngestError("ingest.bad_parquet", detail=detail(error)) from None
+    limits.check_columns(len(names))
     sample = [[cell_text(v) for v in row] for row in rows]
     return _with_roles(Layout(format="parquet", columns=names, header_row=0, mapping={}, date_formats=[],
                               sample=sample))
@@ -371,6 +451,7 @@ def detect(path: Path, sheet: str | None = None) -> Layout:
     path = Path(path)
     if not path.is_file():
         raise IngestError("ingest.no_file", path=str(path))
+    limits.check_file(path)
     with open(path, "rb") as handle:
         magic = handle.read(8)
     if magic.startswith(b"PK\x03\x04"):

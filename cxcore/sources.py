@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from cxcore import layout as layouts
+from cxcore import limits
 from cxcore.layout import Layout
 from cxcore.store import Tx, literal, quote_ident
 
@@ -51,8 +52,8 @@ _TEXT_ROWS = f"""
 CONTENT = {";": r'[^\s";]', ",": r'[^\s",]', "\t": r'[^\s"]', "|": r'[^\s"|]', layouts.SPACES: r"\S"}
 
 
-def rows_sql(tx: Tx, layout: Layout, path: Path, text_path: Path | None,
-             progress: Progress | None) -> tuple[str, dict[str, Any]]:
+def rows_sql(tx: Tx, layout: Layout, path: Path, text_path: Path | None, progress: Progress | None,
+             max_rows: int) -> tuple[str, dict[str, Any]]:
     """SQL yielding (row_no, f = list of cell texts, raw) for the rows of the file.
 
     Sheets and Parquet files give only the rows under the header, numbered; a text file gives every
@@ -70,7 +71,7 @@ def rows_sql(tx: Tx, layout: Layout, path: Path, text_path: Path | None,
         cells = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR)" for c in layout.columns)
         return (f"SELECT file_row_number + 1 AS row_no, list_value({cells}) AS f, NULL AS raw "
                 "FROM read_parquet($path, file_row_number = true)", {"path": str(path)})
-    tx.register("cx_sheet_rows", _sheet_frame(layout, path, width, progress))
+    tx.register("cx_sheet_rows", _sheet_frame(layout, path, width, progress, max_rows))
     cells = ", ".join(f"c{i}" for i in range(width))
     return (f"SELECT row_no, list_value({cells}) AS f, array_to_string(list_value({cells}), ' | ') AS raw "
             "FROM cx_sheet_rows", {})
@@ -80,10 +81,11 @@ def lines_params(text_path: Path | None) -> dict[str, Any]:
     return {"path": str(text_path), "no_delimiter": _NO_DELIMITER, "max_line": MAX_LINE_BYTES}
 
 
-def _sheet_frame(layout: Layout, path: Path, width: int, progress: Progress | None) -> pd.DataFrame:
-    """The rows under the header of a sheet, as text (sheets hold at most ~1M rows, so this fits)."""
-    book = layouts.open_workbook(path)
-    try:
+def _sheet_frame(layout: Layout, path: Path, width: int, progress: Progress | None,
+                 max_rows: int) -> pd.DataFrame:
+    """The rows under the header of a sheet, as text (sheets hold at most ~1M rows, so this fits); a sheet
+    with more rows than `max_rows` is refused as soon as the row after the last allowed is met."""
+    with layouts.workbook(path) as book:
         sheet = book[layout.sheet]
         total = max(sheet.max_row or 1, 1)
         numbers: list[int] = []
@@ -92,17 +94,40 @@ def _sheet_frame(layout: Layout, path: Path, width: int, progress: Progress | No
             if number <= layout.header_row or not any(cells):
                 continue
             numbers.append(number)
+            if len(numbers) > max_rows:
+                limits.check_rows(len(numbers), max_rows)
             for i in range(width):
                 columns[i].append(cells[i] if i < len(cells) else "")
             if number % 20000 == 0:
                 report(progress, 0.5 * number / total, "progress.reading")
-    finally:
-        book.close()
     import pandas as pd
 
     frame = pd.DataFrame({f"c{i}": pd.Series(col, dtype="object") for i, col in enumerate(columns)})
     frame.insert(0, "row_no", pd.Series(numbers, dtype="int64"))
     return frame
+
+
+def long_line(path: Path, limit: int = MAX_LINE_BYTES) -> int | None:
+    """The number (from 1) of the first line of a file longer than `limit` bytes, or None; read in chunks.
+
+    Only a line that starts before a chunk's first line end, or runs on past its last, can be longer than a
+    chunk, so each chunk costs a few byte searches, whatever its number of lines.
+    """
+    chunk_size = min(limit, 1 << 22)
+    lines, run = 0, 0  # lines ended so far; bytes of the line that is still open
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+                if run > limit:
+                    return lines + 1
+                continue
+            if run + first > limit:
+                return lines + 1
+            lines += chunk.count(b"\n")
+            run = len(chunk) - chunk.rfind(b"\n") - 1
+    return lines + 1 if run > limit else None
 
 
 @contextmanager

@@ -22,7 +22,8 @@ if ui.facilitator(current.id) is None:  # loading a base is the facilitator's
         ui.facilitator_gate(current.id, key="base.pin")
     uploaded = None
 else:
-    uploaded = st.file_uploader(ui.tr("base.upload"), type=["csv", "txt", "tsv", "xlsx", "parquet"])
+    uploaded = st.file_uploader(ui.tr("base.upload"), type=["csv", "txt", "tsv", "xlsx", "parquet"],
+                                help=ui.tr("base.upload_help", limit=st.get_option("server.maxUploadSize")))
 if uploaded is not None:
     path = ui.saved_upload(uploaded)
     sheet = st.session_state.get("base_sheet")

@@ -133,7 +133,7 @@ def test_one_query_however_many_workshops(store, tmp_path, monkeypatch):
     """The home page costs the same with one workshop or many (no query per workshop)."""
     opened = []
     real = store._new_cursor
-    monkeypatch.setattr(store, "_new_cursor", lambda: opened.append(1) or real())
+    monkeypatch.setattr(store, "_new_cursor", lambda progress=False: opened.append(1) or real(progress))
 
     def cursors() -> int:
         opened.clear()
