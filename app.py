@@ -21,6 +21,7 @@ with ui.app_run():
     pages[ui.tr("nav.group.room")].append(st.Page(ui.JOIN, title=ui.tr("nav.join"), url_path="join",
                                                   visibility="hidden"))
     page = st.navigation(pages, position="top")
+    ui.set_run_page(page.url_path or "home")
     room_ui.chrome(current.id, page.url_path or "home")
     room_ui.watch(current.id)
     page.run()

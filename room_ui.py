@@ -5,6 +5,8 @@ that reruns the app when the facilitator changed the room); pages call `presenta
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -17,6 +19,7 @@ from cxcore import participants, room
 _ROOM = "room.now"            # session: the room as this run read it
 _SEEN = "room.stamp"          # session: the room's version this session has drawn
 _FOLLOWED = "room.followed"   # session: the last "follow me" pull this session obeyed
+_LIVE = "room.live"           # session: (the page's stamp function, its value when the page was drawn)
 
 _PROJECTOR_CSS = """<style>
 html { font-size: 24px; }
@@ -44,6 +47,7 @@ def chrome(workshop_id: str, page_key: str) -> None:
     and turn on the projector's large type on the screens that present."""
     state = room.get(ui.get_store(), workshop_id)
     st.session_state[_ROOM] = state
+    st.session_state.pop(_LIVE, None)  # a page with live data registers its stamp again
     st.session_state[_SEEN] = state.version
     name = ui.participant()
     if name:
@@ -77,30 +81,53 @@ def focus_stage() -> str | None:
     return state.focus_stage if state.focus_page in (None, "journey") else None
 
 
-@st.fragment(run_every=3)
+@st.fragment(run_every=2)
 def watch(workshop_id: str) -> None:
-    """Every 3 s, one cheap query: when the facilitator changed the room (timer, projector, focus, read-only),
-    the whole app reruns so every screen shows it within seconds."""
-    editing = st.session_state.get("journey.dialog")  # a card being typed waits: the room redraws after it
-    if not editing and room.stamp(ui.get_store(), workshop_id) != st.session_state.get(_SEEN):
-        st.rerun()
+    """The one live check of every page, every 2 s: the room's version (timer, projector, focus, read-only) and the
+    page's own (`refresh_on_change`), two cheap queries; the whole page reruns only when one of them moved since it
+    was drawn, and not while a card is being typed (it redraws after). Idle pages cost two queries per tick."""
+    started = time.perf_counter()
+    try:
+        _check(workshop_id)
+    finally:
+        ui.log_run("live check", started)
+
+
+def _check(workshop_id: str) -> None:
     name = ui.participant()
     if name:
         participants.seen(workshop_id, name)
-
-
-def refresh_on_change(key: str, stamp: Callable[[], Any]) -> None:
-    """A live page calls this before it reads its data: a tiny fragment re-reads `stamp()` (one cheap query) every
-    2 s and reruns the page only when it moved since the page was drawn — not while a card is being typed. Idle
-    pages cost a query per tick instead of redrawing every widget."""
-    st.session_state[f"live.{key}"] = stamp()
-    _live(key, stamp)
-
-
-@st.fragment(run_every=2)
-def _live(key: str, stamp: Callable[[], Any]) -> None:
-    if not st.session_state.get("journey.dialog") and stamp() != st.session_state.get(f"live.{key}"):
+    if st.session_state.get("journey.dialog"):
+        return
+    live = st.session_state.get(_LIVE)
+    if (shared(("room", workshop_id), lambda: room.stamp(ui.get_store(), workshop_id)) != st.session_state.get(_SEEN)
+            or (live and shared((live[0].__code__, workshop_id), live[0]) != live[1])):
         st.rerun()
+
+
+_stamps: dict[tuple, tuple[float, Any]] = {}
+_stamps_lock = threading.Lock()
+
+
+def shared(key: tuple, stamp: Callable[[], Any], fresh: float = 1.0) -> Any:
+    """A stamp read at most once a second for all the sessions of the process: 40 browsers polling every 2 s cost
+    one query a second, not twenty."""
+    now, key = time.monotonic(), (str(ui.get_store().path), *key)
+    with _stamps_lock:
+        found = _stamps.get(key)
+        if found is not None and now - found[0] < fresh:
+            return found[1]
+    value = stamp()
+    with _stamps_lock:
+        _stamps[key] = (now, value)
+    return value
+
+
+def refresh_on_change(stamp: Callable[[], Any]) -> None:
+    """A live page calls this before it reads its data: `watch` reruns the page when `stamp()` (one cheap query)
+    moves, so everyone's changes appear within seconds without redrawing every widget on a timer."""
+    workshop_id = st.session_state.get("workshop_id")
+    st.session_state[_LIVE] = (stamp, shared((stamp.__code__, workshop_id), stamp))
 
 
 def timer(state: room.Room) -> None:

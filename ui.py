@@ -4,9 +4,11 @@ Pages import this module (never each other) and cxcore; nothing here computes a 
 """
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -61,16 +63,32 @@ def page_keys() -> list[str]:
 
 
 _routing = threading.local()
+_log_lock = threading.Lock()
 
 
 @contextmanager
 def app_run() -> Iterator[None]:
     """Marks a script run that went through app.py (and so through st.navigation)."""
-    _routing.active, _routing.memo = True, {}
+    _routing.active, _routing.memo, _routing.page = True, {}, "?"
+    started = time.perf_counter()
     try:
         yield
     finally:
         _routing.active, _routing.memo = False, None
+        log_run(_routing.page, started)
+
+
+def set_run_page(key: str) -> None:
+    _routing.page = key
+
+
+def log_run(what: str, started: float) -> None:
+    """With CXSTUDIO_RUN_LOG set (benchmarks/load_bench.py sets it), the server time of every run of the app
+    and of the live check is appended to that file: "page<TAB>milliseconds"."""
+    path = os.environ.get("CXSTUDIO_RUN_LOG")
+    if path:
+        with _log_lock, open(path, "a", encoding="utf-8") as log:
+            log.write(f"{what}\t{(time.perf_counter() - started) * 1000:.1f}\n")
 
 
 def once_per_run(key: tuple, compute: Callable[[], Any]) -> Any:

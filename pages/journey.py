@@ -18,7 +18,7 @@ st.title(ui.tr("journey.title"))
 me = ui.name_prompt()
 names = ui.segment_names()
 
-room_ui.refresh_on_change("journey", lambda: journey.stamp(store, current.id))
+room_ui.refresh_on_change(lambda: journey.stamp(store, current.id))
 mapped = [j.segment for j in ui.journeys(current.id)]
 target = journey.default_segment(store, current.id)
 preferred = target if target in SEGMENTS else (mapped[0] if mapped else SEGMENTS[0])

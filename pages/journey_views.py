@@ -16,7 +16,7 @@ lang = ui.lang()
 st.title(ui.tr("journey_views.title"))
 me = ui.participant()
 names = ui.segment_names()
-room_ui.refresh_on_change("journey", lambda: journey.stamp(ui.get_store(), current.id))
+room_ui.refresh_on_change(lambda: journey.stamp(ui.get_store(), current.id))
 segment_box, view_box = st.columns([3, 2])
 with segment_box:
     mapped = ui.mapped_segment(current.id)

@@ -107,7 +107,7 @@ def against_last_time() -> None:
         st.caption(ui.tr("maturity.total_change", change=fmt_number(found.total_change, lang, 2)))
 
 
-room_ui.refresh_on_change("maturity", lambda: maturity_ratings.stamp(ui.get_store(), current.id))
+room_ui.refresh_on_change(lambda: maturity_ratings.stamp(ui.get_store(), current.id))
 shown = ui.maturity_now(current.id)[0]
 if shown.complete:
     room_ui.presentation(ui.tr("maturity.key_message", total=maturity.fmt_score(shown.total, lang),

@@ -17,7 +17,7 @@ me = ui.name_prompt()
 boss = ui.facilitator(current.id)
 KIND_ICON = {"question": ":material/help:", "idea": ":material/lightbulb:"}
 
-room_ui.refresh_on_change("parking", lambda: parking.stamp(store, current.id))
+room_ui.refresh_on_change(lambda: parking.stamp(store, current.id))
 items = parking.items(store, current.id)
 open_items = [i for i in items if i.status == "open"]
 room_ui.presentation(ui.tr("parking.headline", open=len(open_items), total=len(items)),

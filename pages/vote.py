@@ -14,7 +14,7 @@ lang = ui.lang()
 store = ui.get_store()
 st.title(ui.tr("vote.title"))
 me = ui.name_prompt()
-room_ui.refresh_on_change("vote", lambda: (votes.stamp(store, current.id), journey.stamp(store, current.id)))
+room_ui.refresh_on_change(lambda: (votes.stamp(store, current.id), journey.stamp(store, current.id)))
 mapped = ui.mapped_segment(current.id)
 if mapped is None:
     st.info(ui.tr("journey_views.none"))
