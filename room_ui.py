@@ -100,9 +100,20 @@ def _check(workshop_id: str) -> None:
     if st.session_state.get("journey.dialog"):
         return
     live = st.session_state.get(_LIVE)
-    if (shared(("room", workshop_id), lambda: room.stamp(ui.get_store(), workshop_id)) != st.session_state.get(_SEEN)
-            or (live and shared((live[0].__code__, workshop_id), live[0]) != live[1])):
+    if (moved(shared(("room", workshop_id), lambda: room.stamp(ui.get_store(), workshop_id)),
+              st.session_state.get(_SEEN))
+            or (live and moved(shared((live[0].__code__, workshop_id), live[0]), live[1]))):
         st.rerun()
+
+
+def moved(now: Any, drawn: Any) -> bool:
+    """Stamps only grow (the change log's ids, a version): a shared value a second older than what the page drew
+    is no change, so it never reruns a page under someone's click for nothing."""
+    if drawn is None:
+        return False
+    if isinstance(now, tuple):
+        return any(a > b for a, b in zip(now, drawn))
+    return now > drawn
 
 
 _stamps: dict[tuple, tuple[float, Any]] = {}
@@ -126,8 +137,7 @@ def shared(key: tuple, stamp: Callable[[], Any], fresh: float = 1.0) -> Any:
 def refresh_on_change(stamp: Callable[[], Any]) -> None:
     """A live page calls this before it reads its data: `watch` reruns the page when `stamp()` (one cheap query)
     moves, so everyone's changes appear within seconds without redrawing every widget on a timer."""
-    workshop_id = st.session_state.get("workshop_id")
-    st.session_state[_LIVE] = (stamp, shared((stamp.__code__, workshop_id), stamp))
+    st.session_state[_LIVE] = (stamp, stamp())
 
 
 def timer(state: room.Room) -> None:

@@ -225,3 +225,10 @@ def test_the_comparison_reads_other_workshops_so_it_is_the_facilitators(db):
     at.switch_page("pages/compare.py").run()
     assert at.caption[-1].value == "Это раздел фасилитатора: нужен PIN воркшопа."
     assert not at.metric and not at.selectbox
+
+
+def test_the_live_check_reruns_a_page_only_when_a_stamp_grew():
+    import room_ui
+
+    assert room_ui.moved(8, 7) and not room_ui.moved(7, 7) and not room_ui.moved(6, 7)  # a cached, older value
+    assert room_ui.moved((3, 9), (3, 8)) and not room_ui.moved((2, 8), (3, 8)) and not room_ui.moved(5, None)

@@ -116,8 +116,9 @@ def test_a_small_workshop_from_creation_to_the_workbook(server, page, tmp_path):
         tab.goto(f"{server}/vote?w={workshop_id}&me={name}")
         expect(tab.get_by_text(re.compile(r"осталось 3 из 3"))).to_be_visible()  # drawn whole: nothing moves now
         expect(tab.locator('[data-test-script-state="running"]')).to_have_count(0)
-        row = tab.locator('[data-testid="stMarkdownContainer"]', has_text=BARRIER).first
-        row.locator("xpath=following::button[1]").click()
+        text = tab.locator('[data-testid="stMarkdownContainer"]', has_text=BARRIER)
+        row = tab.locator('[data-testid="stHorizontalBlock"]').filter(has=text).last  # the barrier's own row
+        row.locator('[class*="st-key-vote-plus-"] button').first.click()
         expect(tab.get_by_text(re.compile(r"осталось 2 из 3"))).to_be_visible()
     shot(igor, "06-vote")
 
