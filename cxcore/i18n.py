@@ -1140,6 +1140,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "{segment}: {customers} % of the customers bring {revenue} % of the revenue"),
     "journey.key_message": ("{barriers} барьеров на {touchpoints} точках контакта; больше всего открытых — «{stage}»",
                             "{barriers} barriers at {touchpoints} touchpoints; most open ones at “{stage}”"),
+    "journey.key_message_clear": ("{barriers} барьеров на {touchpoints} точках контакта; открытых нет",
+                                  "{barriers} barriers at {touchpoints} touchpoints; none is open"),
     "maturity.key_message": ("Зрелость CX: {total} из 30 — {stage}", "CX maturity: {total} of 30, {stage}"),
     "vote.key_message": ("{voters} участников отдали {dots} точек. Лидер:", "{voters} people spent {dots} dots. Ahead:"),
     "roadmap.key_message": ("{quick} быстрых побед среди {ideas} идей; в дорожной карте {items} задач",

@@ -19,6 +19,13 @@ def is_open(barrier: Barrier) -> bool:
     return barrier.status in OPEN
 
 
+def worst_stage(journey: Journey) -> str | None:
+    """The key of the stage with the most open barriers (the first of equals), or None when none is open."""
+    counts = [(sum(is_open(b) for tp in s.touchpoints for b in tp.barriers), s.key) for s in journey.stages]
+    most = max((n for n, _ in counts), default=0)
+    return next((key for n, key in counts if n == most), None) if most else None
+
+
 def emotion_curve(journey: Journey) -> pd.DataFrame:
     """Per stage in order: stage, emotion (None where not set), barriers, open_barriers."""
     return pd.DataFrame([{

@@ -7,7 +7,7 @@ import streamlit as st
 import journey_ui
 import room_ui
 import ui
-from cxcore import journey, journey_io, method
+from cxcore import journey, journey_io, journey_views, method
 from cxcore.i18n import fmt_number
 from cxcore.segments import SEGMENTS
 
@@ -40,9 +40,10 @@ if tree is None:
             st.rerun()
     st.stop()
 
-worst = max(tree.stages, key=lambda s: len([b for tp in s.touchpoints for b in tp.barriers if b.status != "solved"]))
-room_ui.presentation(ui.tr("journey.key_message", barriers=len(tree.barriers), touchpoints=len(tree.touchpoints),
-                           stage=ui.tr(f"stage.{worst.key}")))
+worst = journey_views.worst_stage(tree)
+room_ui.presentation(ui.tr("journey.key_message" if worst else "journey.key_message_clear",
+                           barriers=len(tree.barriers), touchpoints=len(tree.touchpoints),
+                           stage=ui.tr(f"stage.{worst}") if worst else ""))
 undo_box, trash_box, export_box, _ = st.columns([2, 1, 1, 2])
 with undo_box:
     journey_ui.undo_button(current.id)

@@ -22,7 +22,7 @@ from cxcore import (access, agenda, business_case, contact_policy, home, ingest,
 from cxcore.access import Facilitator, Forbidden
 from cxcore.store import Store, open_store
 from tests.test_injection import rendered
-from tests.test_pages import PROJECT, db, fresh_caches, served_mode  # noqa: F401  (fixtures)
+from tests.test_pages import app, db, fresh_caches, served_mode  # noqa: F401  (fixtures)
 
 PIN, OTHER_PIN = "2468", "1357"
 
@@ -340,15 +340,7 @@ def test_a_new_workshops_pin_is_stored_salted_and_hashed(store):
 # -- in the app: a participant of one workshop never reaches another ---------------------------------------------------
 def participant_app(workshop_id: str, page: str | None = None, me: str = "Борис") -> AppTest:
     """A participant's browser opening `?w=<workshop_id>&me=<me>` (no PIN entered), then `page`."""
-    at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
-    at.query_params["w"] = workshop_id
-    at.query_params["me"] = me
-    at.run()
-    assert not at.exception, at.exception
-    if page:
-        at.switch_page(page).run()
-        assert not at.exception, at.exception
-    return at
+    return app(page, me=me, w=workshop_id)
 
 
 def two_workshops(db: Path, b_first: bool = False):

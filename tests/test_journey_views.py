@@ -68,3 +68,14 @@ def test_graph_links_stages_in_order_then_touchpoints_then_barriers(tree):
     assert next(n for n in nodes if n.label == "Письма не про меня").group == "marketing"
     long = journey_views.shorten("слово " * 20)
     assert len(long) == 40 and long.endswith("…")
+
+
+def test_the_worst_stage_has_the_most_open_barriers_and_none_when_all_are_solved(store):
+    from tests.roadmap_helpers import mapped
+
+    room = mapped(store)
+    tree = journey.load(store, room.workshop_id, "at_risk")
+    assert journey_views.worst_stage(tree) == "search"  # two open barriers there, one at purchase
+    for barrier in tree.barriers:
+        journey.update(store, barrier, "anna", status="solved")
+    assert journey_views.worst_stage(journey.load(store, room.workshop_id, "at_risk")) is None

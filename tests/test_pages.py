@@ -57,9 +57,12 @@ def db(demo_db: Path, tmp_path: Path, monkeypatch) -> Path:
     return path
 
 
-def app(page: str | None = None, lang: str | None = None, me: str | None = None) -> AppTest:
-    """The app from app.py on the demo workshop, switched to `page`; `me`: a participant's name in the link."""
+def app(page: str | None = None, lang: str | None = None, me: str | None = None, w: str | None = None) -> AppTest:
+    """The app from app.py, switched to `page`; `me`: a participant's name in the link; `w`: the workshop in the
+    link (the demo without it)."""
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=60)
+    if w:
+        at.query_params["w"] = w
     if lang:
         at.query_params["lang"] = lang
     if me:
