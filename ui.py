@@ -38,9 +38,11 @@ PAGES: dict[str, list[tuple[str, str, str]]] = {
                        ("pages/parking.py", "nav.parking", ":material/local_parking:")],
     "nav.group.day1": [("pages/base.py", "nav.base", ":material/groups:"),
                        ("pages/rfm.py", "nav.rfm", ":material/grid_view:"),
-                       ("pages/quality.py", "nav.quality", ":material/monitoring:")],
+                       ("pages/quality.py", "nav.quality", ":material/monitoring:"),
+                       ("pages/voc.py", "nav.voc", ":material/forum:")],
     "nav.group.journey": [("pages/journey.py", "nav.journey", ":material/route:"),
-                          ("pages/journey_views.py", "nav.journey_views", ":material/hub:")],
+                          ("pages/journey_views.py", "nav.journey_views", ":material/hub:"),
+                          ("pages/persona.py", "nav.persona", ":material/person:")],
     "nav.group.day2": [("pages/maturity_rate.py", "nav.maturity_rate", ":material/checklist:"),
                        ("pages/maturity.py", "nav.maturity", ":material/stairs:"),
                        ("pages/vote.py", "nav.vote", ":material/how_to_vote:"),
@@ -465,8 +467,27 @@ def saved_upload(uploaded) -> Path:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def inspect_upload(path: Path, sheet: str | None) -> Layout:
+def inspect_upload(path: Path, sheet: str | None, kind: str = "base") -> Layout:
+    if kind == "feedback":
+        from cxcore import feedback
+
+        return feedback.inspect(path, sheet=sheet)
     return ingest.inspect(path, sheet=sheet)
+
+
+def role_choices(layout: Layout, key: str) -> dict[str, str]:
+    """One select box per role of the file's kind, set to the guessed column; role → column ("" for none)."""
+    none = tr("base.role_none")
+    mapping = {}
+    columns = st.columns(4)
+    for i, role in enumerate(layout.role_set.roles):
+        options = [none, *layout.columns]
+        guessed = layout.mapping.get(role)
+        choice = columns[i % 4].selectbox(tr("base.role_for", role=tr(f"role.{role}")), options,
+                                          index=options.index(guessed) if guessed in options else 0,
+                                          key=f"{key}.{role}")
+        mapping[role] = "" if choice == none else choice
+    return mapping
 
 
 def layout_caption(layout: Layout) -> str:

@@ -28,6 +28,8 @@ EXAMPLES = {
     "roadmap import": "python -m cxcore roadmap import --db var/studio.duckdb --workshop demo workshop.xlsx",
     "backup": "python -m cxcore backup --db var/studio.duckdb --workshop demo --out demo.cxbackup",
     "restore": "python -m cxcore restore --db other.duckdb demo.cxbackup --as 'Демо (копия)'",
+    "voc import": "python -m cxcore voc import --db var/studio.duckdb --workshop demo reviews.csv "
+                  "--map text='Текст отзыва' --out placed.csv",
 }
 
 
@@ -39,14 +41,19 @@ def _store(args: argparse.Namespace):
     return open_store(args.db or default_path())
 
 
-def cmd_ingest(args: argparse.Namespace) -> None:
+def _mapping(args: argparse.Namespace) -> dict[str, str]:
+    """The --map ROLE=COLUMN options."""
     mapping = {}
     for item in args.map or []:
         role, sep, column = item.partition("=")
         if not sep:
             raise SystemExit(f"--map takes ROLE=COLUMN, got {item!r}")
         mapping[role.strip()] = column.strip()
-    layout = ingest.inspect(args.path, sheet=args.sheet, mapping=mapping)
+    return mapping
+
+
+def cmd_ingest(args: argparse.Namespace) -> None:
+    layout = ingest.inspect(args.path, sheet=args.sheet, mapping=_mapping(args))
     store = _store(args)
     found = workshop.find(store, args.workshop)
     # The command line holds the database file itself: it loads as the workshop's facilitator.
@@ -154,6 +161,21 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
     restored, rows = transfer.restore_counted(_store(args), args.path, args.as_name, "cli")
     _emit({"workshop": restored.name, "id": restored.id, "rows": sum(rows.values()), "tables": rows})
+
+
+def cmd_voc_import(args: argparse.Namespace) -> None:
+    from cxcore import feedback
+
+    layout = feedback.inspect(args.path, sheet=args.sheet, mapping=_mapping(args))  # an unusable file: nothing made
+    store = _store(args)
+    found = workshop.find(store, args.workshop)
+    if found is None:
+        found = demo.ensure(store) if args.workshop == demo.DEMO_NAME else workshop.create(store, args.workshop, "cli")
+    report = feedback.load(store, args.path, workshop_id=found.id, layout=layout,
+                           actor=access.trusted(found.id, "cli"))
+    if args.out:
+        feedback.write_placed(store, found.id, report.load_id, args.out)
+    _emit(report.to_json(args.lang))
 
 
 def _date(text: str) -> date:
@@ -265,6 +287,23 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("path", metavar="FILE", help="the backup file")
     sub.add_argument("--as", dest="as_name", metavar="NAME", help="the restored workshop's name (default: the "
                      "original's; required when a workshop of that name exists)")
+
+    about = "Load customer feedback (surveys, reviews, service requests) into a workshop."
+    groups["voc"] = commands.add_parser("voc", help=about, description=about).add_subparsers(
+        dest="voc_command", required=True)
+    sub = command("voc import", cmd_voc_import, "Load a feedback file (CSV/TXT, XLSX, Parquet: text, and optionally "
+                  "date, channel, rating 1-5 or 0-10, customer id) as the workshop's feedback, replacing an earlier "
+                  "load of the same file name; each comment is linked to its customer and placed on a journey stage "
+                  "and expectations by the keyword dictionary. Prints {\"rows_read\", \"rows_loaded\", "
+                  "\"rows_rejected\", \"linked_customers\", \"by_stage\", \"by_expectation\", \"rejects\"} as JSON.")
+    sub.add_argument("path", metavar="FILE", help="the feedback file")
+    sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name (created if missing)")
+    sub.add_argument("--map", action="append", metavar="ROLE=COLUMN",
+                     help="set a column role by hand (text, date, channel, rating, customer_id), repeatable")
+    sub.add_argument("--sheet", help="the sheet of an XLSX file (default: the first that holds a table)")
+    sub.add_argument("--out", metavar="PLACED.csv", help="also write row,stage,expectations,customer_id,segment "
+                     "for every loaded comment")
+    sub.add_argument("--lang", choices=("en", "ru"), default="en", help="language of reject reasons")
     return top
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxcore import access, method
-from cxcore.errors import ConflictError, RoadmapError
+from cxcore.errors import RoadmapError
 from cxcore.i18n import fmt_number, t
 from cxcore.roadmap_model import is_number
 from cxcore.segments import SEGMENTS
@@ -97,15 +97,7 @@ def save_policy(store: Store, current: Policy, actor: str, **changes: Any) -> Po
 
 def _create(store: Store, wanted: Policy, actor: str) -> Policy:
     row = {"id": wanted.id, "workshop_id": wanted.workshop_id, "segment": wanted.segment, **_columns(wanted)}
-    with store.write(actor) as tx:
-        existing = tx.record(TABLE, wanted.id)
-        if existing is not None:
-            raise ConflictError("error.stale_version", current=existing, version=0,
-                                current_version=existing["version"])
-        tx.execute(f"INSERT INTO {TABLE} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-        record = tx.record(TABLE, wanted.id)
-        tx.log(TABLE, wanted.id, "create", workshop_id=wanted.workshop_id, version=1, new=record)
-    return _from_record(record)
+    return _from_record(store.create_record(TABLE, row, actor))
 
 
 def _columns(p: Policy) -> dict[str, Any]:

@@ -1,10 +1,13 @@
 """The demo workshop: what the first start of the app opens, with the demo customer base loaded, the target
 segment chosen, its journey mapped (data/demo_journey.json) and the room's CX maturity ratings
 (data/maturity_demo.csv: 8 respondents), then the roadmap the room built from them (cxcore/roadmap_demo.py:
-a closed dot vote, 12 items, KPI actuals, the contact policy of the five segments, the business case)."""
+a closed dot vote, 12 items, KPI actuals, the contact policy of the five segments, the business case), and about
+2,000 customer comments (data/demo_feedback.csv, made by data/make_demo_feedback.py) linked to the demo customers,
+of which the room turned the largest complaint into a barrier "reported by customers", and the target segment's
+persona with the first actions of its personalisation plan."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from cxcore import ingest, journey_io, workshop
@@ -17,7 +20,10 @@ DEMO_NAME = "demo"
 DEMO_BASE = PROJECT_DIR / "data" / "demo_base.parquet"
 DEMO_JOURNEY = PROJECT_DIR / "data" / "demo_journey.json"
 DEMO_MATURITY = PROJECT_DIR / "data" / "maturity_demo.csv"
+DEMO_FEEDBACK = PROJECT_DIR / "data" / "demo_feedback.csv"
 TARGET_SEGMENT = "at_risk"
+VOC_AUTHOR = "Ольга Кузнецова"  # the participant who accepted the demo's barrier "reported by customers"
+VOC_ACCEPTED_AT = datetime(2025, 12, 8, 15, 40)
 ACTOR = "demo"
 
 
@@ -31,6 +37,8 @@ def create(store: Store, base_path: Path = DEMO_BASE) -> Workshop:
         )
     ingest.load(store, base_path, workshop_id=DEMO_ID, actor=ACTOR, source_name="Продажи 2023–2025.parquet")
     _map_journey(store)
+    _hear_the_customers(store)
+    _describe_persona(store)
     _rate_maturity(store)
     _build_roadmap(store)
     _set_the_room(store)
@@ -43,6 +51,39 @@ def _map_journey(store: Store) -> None:
 
     rfm_settings.save(store, rfm_settings.get(store, DEMO_ID), ACTOR, target_segment=TARGET_SEGMENT)
     journey_io.import_document(store, DEMO_ID, journey_io.read_file(DEMO_JOURNEY), ACTOR)
+
+
+def _hear_the_customers(store: Store) -> None:
+    """The feedback of the last year loaded and linked; the largest complaint of the target segment's customers
+    that the journey does not cover yet accepted as a barrier, with its evidence."""
+    from cxcore import feedback, voc
+
+    feedback.load(store, DEMO_FEEDBACK, workshop_id=DEMO_ID, actor=ACTOR, source_name="Отзывы клиентов 2025.csv")
+    open_ones = [s for s in voc.suggestions(store, DEMO_ID, TARGET_SEGMENT, voc.Filters(segments=(TARGET_SEGMENT,)))
+                 if not s.covered_by]
+    if open_ones:
+        barrier_id = voc.accept(store, VOC_AUTHOR, DEMO_ID, open_ones[0], TARGET_SEGMENT, lang="ru")
+        with store.write(ACTOR) as tx:  # accepted in the room on the first day, as the rest of the map was drawn
+            tx.execute("UPDATE barriers SET created_at = ? WHERE id = ?", [VOC_ACCEPTED_AT, barrier_id])
+
+
+PERSONA = {"name": "Ирина, 41 год: покупала у нас годами и перестаёт",
+           "goals": "Обставить и оснастить дом без лишних поездок; получать заказ в обещанный день.",
+           "needs": "Надёжная доставка с точным окном, живой ответ поддержки с первого раза, бонусы без "
+                    "мелкого шрифта."}
+
+
+def _describe_persona(store: Store) -> None:
+    """The room's persona of the target segment: a name, goals and needs, the expectations its customers write
+    about most, three of their comments as quotes; and the personalisation plan's first actions from the data."""
+    from cxcore import persona, personalisation
+
+    signal = persona.expectation_signal(store, DEMO_ID, TARGET_SEGMENT)
+    quotes = [q.text for q in persona.quote_candidates(store, DEMO_ID, TARGET_SEGMENT) if 40 <= len(q.text) <= 200]
+    persona.save(store, persona.get(store, DEMO_ID, TARGET_SEGMENT), VOC_AUTHOR, **PERSONA, quotes=quotes[:3],
+                 expectations=[e.expectation for e in signal.top(4)])
+    for suggestion in personalisation.suggested(store, DEMO_ID, TARGET_SEGMENT, "ru")[:3]:
+        personalisation.accept(store, DEMO_ID, TARGET_SEGMENT, VOC_AUTHOR, suggestion)
 
 
 def _rate_maturity(store: Store) -> None:

@@ -81,3 +81,13 @@ class CompareError(CxError):
 class BackupError(CxError):
     """A backup file that cannot be restored (not a ZIP, not ours, damaged, from a newer app) or a restore that
     would clash with the database (a workshop of that name exists); nothing is written."""
+
+
+class PersonaError(CxError):
+    """A persona or a personalisation action that breaks a rule (a name too long, more than 8 quotes, an unknown
+    expectation or kind…); `field` in the params names where."""
+
+
+class VocError(CxError):
+    """Feedback or its dictionary used wrongly: an unknown stage or expectation, a stem too short, a placement of a
+    comment the workshop does not hold."""

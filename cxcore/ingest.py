@@ -27,7 +27,6 @@ MAX_REJECTS_REPORTED = 100
 ORDER_KEY = "customer_id, order_id, CASE WHEN order_id IS NULL THEN order_date END"
 ORDERS_PROBE_ROWS = 100_000  # the first rows whose order keys are counted before all of them (_orders_are_rows)
 MAX_CELL_CHARS = 1000  # a longer customer id, order id, channel, product or region is no value but a broken row
-COLUMNS_NAMED = 30  # at most this many of a file's columns are listed in a message
 Progress = sources.Progress
 
 
@@ -78,28 +77,11 @@ class LoadReport:
 
 def inspect(path: Path | str, *, sheet: str | None = None, mapping: dict[str, str] | None = None) -> Layout:
     """The layout of a file with the user's column roles applied; refuses a file the loader cannot use."""
-    found = layouts.detect(Path(path), sheet)
-    for role, column in (mapping or {}).items():
-        if role not in roles.ROLES:
-            raise IngestError("ingest.unknown_role", role=role, roles=", ".join(roles.ROLES))
-        if column in ("", None):
-            found.mapping.pop(role, None)
-            continue
-        if column not in found.columns:
-            raise IngestError("ingest.no_column", column=column[:100], columns=_listed(found.columns))
-        found.mapping = {r: c for r, c in found.mapping.items() if c != column}
-        found.mapping[role] = column
+    found = layouts.with_mapping(layouts.detect(Path(path), sheet), mapping)
     missing = found.missing_roles()
     if missing:
-        raise IngestError("ingest.missing_roles", roles=", ".join(missing), columns=_listed(found.columns))
+        raise IngestError("ingest.missing_roles", roles=", ".join(missing), columns=layouts.listed(found.columns))
     return found
-
-
-def _listed(columns: list[str]) -> str:
-    """The columns for a message: the first few, each cut short, and how many more."""
-    names = [name if len(name) <= 60 else name[:59] + "…" for name in columns[:COLUMNS_NAMED]]
-    more = len(columns) - COLUMNS_NAMED
-    return ", ".join(names) + (f", … (+{more})" if more > 0 else "")
 
 
 def load(store: Store, path: Path | str, *, workshop_id: str | None = None, workshop_name: str | None = None,

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
 from cxcore import access
 from cxcore import journey_check as check
@@ -19,7 +19,7 @@ from cxcore.errors import ConflictError, NotFound
 from cxcore.journey_io import Template, from_template, templates
 from cxcore.journey_model import (BY_TABLE, KIND, TABLES, Barrier, Card, Idea, Journey, Stage, Touchpoint,
                                   columns, from_row, insert, insert_journey, new_id, read_tree)
-from cxcore.store import Store, to_json
+from cxcore.store import Store, Tx, to_json
 
 __all__ = ["Journey", "Stage", "Touchpoint", "Barrier", "Idea", "Change", "TrashItem", "Template", "stamp",
            "journeys", "load", "default_segment", "get", "ensure", "add_touchpoint", "add_barrier", "add_idea",
@@ -134,19 +134,22 @@ def add_touchpoint(store: Store, stage: Stage, actor: str, name: str, channel: s
 
 def add_barrier(store: Store, touchpoint: Touchpoint, actor: str, text: str, expectations: list[str],
                 severity: int = 3, evidence: str = "assumed", share: float | None = None,
-                departments: list[str] | None = None, status: str = "open") -> Barrier:
-    """A barrier (the customer's "BUT…") on the touchpoint; departments default to the touchpoint's owner."""
+                departments: list[str] | None = None, status: str = "open",
+                then: Callable[[Tx, str], None] | None = None) -> Barrier:
+    """A barrier (the customer's "BUT…") on the touchpoint; departments default to the touchpoint's owner.
+    `then(tx, barrier id)` writes what belongs with it in the same transaction (the evidence of cxcore/voc.py)."""
     if departments is None:
         departments = [touchpoint.owner_department] if touchpoint.owner_department else []
-    return _add(store, Barrier, touchpoint.id, actor, text=text, expectations=expectations, severity=severity,
-                evidence=evidence, share=share, departments=departments, status=status)
+    return _add(store, Barrier, touchpoint.id, actor, then, text=text, expectations=expectations,
+                severity=severity, evidence=evidence, share=share, departments=departments, status=status)
 
 
 def add_idea(store: Store, barrier: Barrier, actor: str, text: str, impact: int = 3, effort: int = 3) -> Idea:
     return _add(store, Idea, barrier.id, actor, text=text, impact=impact, effort=effort)
 
 
-def _add(store: Store, cls: type, parent_id: str, actor: str, **raw: Any) -> Any:
+def _add(store: Store, cls: type, parent_id: str, actor: str, then: Callable[[Tx, str], None] | None = None,
+         **raw: Any) -> Any:
     """Insert a card last among its siblings, under a live parent; logged as `create` at version 1."""
     values = check.values(raw)
     parent_table = _PARENT_OF[cls].table
@@ -162,6 +165,8 @@ def _add(store: Store, cls: type, parent_id: str, actor: str, **raw: Any) -> Any
                                cls.parent: parent_id, "author": actor, "position": position, **values})
         record = tx.record(cls.table, card_id)
         tx.log(cls.table, card_id, "create", workshop_id=parent["workshop_id"], version=1, new=record)
+        if then is not None:
+            then(tx, card_id)
     return from_row(cls, record)
 
 

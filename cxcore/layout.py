@@ -48,6 +48,7 @@ class Layout:
     sheets: list[str] = field(default_factory=list)
     sample: list[list[str]] = field(default_factory=list)  # first rows under the header, as text
     head: list[str] = field(default_factory=list)  # a text file's lines down to the header, as read
+    kind: str = "base"  # the roles looked for (cxcore/roles.py KINDS): a customer base or feedback
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -55,13 +56,43 @@ class Layout:
         data.pop("head")
         return data
 
+    @property
+    def role_set(self) -> roles.RoleSet:
+        return roles.KINDS[self.kind]
+
     def missing_roles(self) -> list[str]:
-        return [role for role in roles.REQUIRED if role not in self.mapping]
+        return [role for role in self.role_set.required if role not in self.mapping]
 
     def index(self, role: str) -> int | None:
         """1-based position of the column that plays `role`, or None."""
         column = self.mapping.get(role)
         return self.columns.index(column) + 1 if column in self.columns else None
+
+
+COLUMNS_NAMED = 30  # at most this many of a file's columns are listed in a message
+
+
+def with_mapping(found: Layout, mapping: dict[str, str] | None) -> Layout:
+    """The layout with the user's column roles applied over the guessed ones (a column "" or None: the role
+    unset); refuses a role the file's kind does not have and a column the file does not have."""
+    for role, column in (mapping or {}).items():
+        if role not in found.role_set.roles:
+            raise IngestError("ingest.unknown_role", role=role, roles=", ".join(found.role_set.roles))
+        if column in ("", None):
+            found.mapping.pop(role, None)
+            continue
+        if column not in found.columns:
+            raise IngestError("ingest.no_column", column=column[:100], columns=listed(found.columns))
+        found.mapping = {r: c for r, c in found.mapping.items() if c != column}
+        found.mapping[role] = column
+    return found
+
+
+def listed(columns: list[str]) -> str:
+    """The columns for a message: the first few, each cut short, and how many more."""
+    names = [name if len(name) <= 60 else name[:59] + "…" for name in columns[:COLUMNS_NAMED]]
+    more = len(columns) - COLUMNS_NAMED
+    return ", ".join(names) + (f", … (+{more})" if more > 0 else "")
 
 
 # -- value recognisers (the SQL in ingest_parse.sql is the authority; these only guide guessing) ----------
@@ -255,7 +286,7 @@ def _text_lines(path: Path) -> tuple[str, list[str]]:
     return encoding, lines
 
 
-def _find_header(rows: list[list[str]], n_cols: int) -> int | None:
+def _find_header(rows: list[list[str]], n_cols: int, kind: roles.RoleSet) -> int | None:
     """Index of the header row: of the rows that look like one, the first that names the most roles.
 
     Title rows above a header ("Организация:;ООО Ромашка", "Период:;01.01.2024 - 31.03.2024", merged
@@ -267,7 +298,7 @@ def _find_header(rows: list[list[str]], n_cols: int) -> int | None:
     seen_data = False
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if _looks_like_header(row, n_cols):
-            named = len(roles.guess(row))
+            named = len(roles.guess(row, kind))
             if best is None or named > best[0]:
                 best = (named, i)
             if first is None and not seen_data:
@@ -284,11 +315,13 @@ def _find_header(rows: list[list[str]], n_cols: int) -> int | None:
 def _grid_layout(rows: list[list[str]], first_row_no: int, **extra: Any) -> Layout:
     """Find the header among the first rows of a grid (title rows above it are skipped)."""
     lengths = Counter(len(r) for r in rows if sum(1 for c in r if c.strip()) >= 2)
+    if not lengths and extra.get("kind") == "feedback":
+        return _one_column(rows, first_row_no, **extra)
     if not lengths:
         raise IngestError("ingest.not_a_table")
     limits.check_columns(max(lengths))  # before any row is searched for names: that costs per column
     n_cols = lengths.most_common(1)[0][0]
-    header_at = _find_header(rows, n_cols)
+    header_at = _find_header(rows, n_cols, roles.KINDS[extra.get("kind", "base")])
     if header_at is None:
         start = next(i for i, r in enumerate(rows) if len(r) == n_cols and sum(1 for c in r if c.strip()) >= 2)
         columns = [f"#{i + 1}" for i in range(n_cols)]
@@ -301,6 +334,22 @@ def _grid_layout(rows: list[list[str]], first_row_no: int, **extra: Any) -> Layo
     body = [r for r in body if any(c.strip() for c in r)][:SAMPLE_ROWS]
     return _with_roles(Layout(columns=columns, header_row=header_row, mapping={}, date_formats=[],
                               sample=body, **extra))
+
+
+def _one_column(rows: list[list[str]], first_row_no: int, **extra: Any) -> Layout:
+    """A feedback file of one column, the comments: under a header when the first filled row names the text."""
+    filled = [i for i, r in enumerate(rows) if r and r[0].strip()]
+    if not filled:
+        raise IngestError("ingest.not_a_table")
+    first = filled[0]
+    name = rows[first][0].strip()
+    if roles.guess([name], roles.FEEDBACK):
+        columns, header_row, body = [name], first_row_no + first, rows[first + 1:]
+    else:
+        columns, header_row, body = ["#1"], first_row_no + first - 1, rows[first:]
+    sample = [r[:1] for r in body if r and r[0].strip()][:SAMPLE_ROWS]
+    return Layout(columns=columns, header_row=header_row, mapping={"text": columns[0]}, date_formats=[],
+                  sample=sample, **extra)
 
 
 def _unique_names(header: list[str]) -> list[str]:
@@ -316,8 +365,8 @@ def _unique_names(header: list[str]) -> list[str]:
 
 
 def _with_roles(layout: Layout) -> Layout:
-    """Roles from header names, then the missing required ones from the values under the header."""
-    layout.mapping = roles.guess(layout.columns)
+    """Roles from header names, then the missing ones from the values under the header."""
+    layout.mapping = roles.guess(layout.columns, layout.role_set)
     column_values = {col: [r[i].strip() for r in layout.sample if i < len(r) and r[i].strip()]
                      for i, col in enumerate(layout.columns)}
 
@@ -331,6 +380,18 @@ def _with_roles(layout: Layout) -> Layout:
         if found:
             layout.mapping["date"] = found[0]
             free.remove(found[0])
+    if layout.kind == "feedback":
+        _feedback_by_values(layout, free, column_values, share)
+    else:
+        _base_by_values(layout, free, column_values, share)
+    date_col = layout.mapping.get("date")
+    layout.date_formats = date_formats(column_values.get(date_col, []) if date_col else [])
+    return layout
+
+
+def _base_by_values(layout: Layout, free: list[str], column_values: dict[str, list[str]], share) -> None:
+    """A customer base: the amount is the numeric column (money rather than codes), the customer the first
+    column filled on (almost) every row."""
     if "amount" not in layout.mapping:
         numeric = [c for c in free if share(c, lambda v: parse_number(v) is not None) >= 0.8]
         # Codes with leading zeros ("0000021") are ids, not money; then prefer a column with kopecks.
@@ -342,20 +403,66 @@ def _with_roles(layout: Layout) -> Layout:
         ids = [c for c in free if share(c, lambda v: True) and len(column_values[c]) >= 0.8 * len(layout.sample)]
         if ids:
             layout.mapping["customer_id"] = ids[0]
-    date_col = layout.mapping.get("date")
-    layout.date_formats = date_formats(column_values.get(date_col, []) if date_col else [])
-    return layout
 
 
-def text_layout(path: Path) -> Layout:
+def _feedback_by_values(layout: Layout, free: list[str], column_values: dict[str, list[str]], share) -> None:
+    """A feedback file: the rating is a column of small numbers (0–10), the text the column of the longest
+    words-with-spaces values. A customer column is taken only by its name: any code column could look like one."""
+    if "rating" not in layout.mapping:
+        small = [c for c in free if share(c, lambda v: (n := parse_number(v)) is not None and 0 <= n <= 10) >= 0.8]
+        if small:
+            layout.mapping["rating"] = small[0]
+            free.remove(small[0])
+    if "text" not in layout.mapping:
+        def mean_length(col: str) -> float:
+            values = column_values[col]
+            return sum(len(v) for v in values) / len(values) if values else 0.0
+
+        texts = [c for c in free if share(c, lambda v: " " in v and parse_number(v) is None) >= 0.5
+                 and mean_length(c) >= 12]
+        if texts:
+            layout.mapping["text"] = max(texts, key=mean_length)
+
+
+def _comments_separator(lines: list[str]) -> str | None:
+    """The separator of a feedback file whose header names the text column: comments hold the separator unquoted
+    and span lines in quotes, so its rows are counted as records and need at least the header's fields (most of
+    them: a few broken lines are the loader's to reject). None when no header names the text."""
+    records, pending = [], ""
+    for line in lines:
+        pending = f"{pending} {line}" if pending else line
+        if pending.count('"') % 2 == 0:
+            records.append(pending)
+            pending = ""
+    best: tuple[int, str] | None = None
+    for separator in SEPARATORS:
+        for at, record in enumerate(records[:HEADER_SEARCH_ROWS]):
+            header = split_line(record, separator)
+            limits.check_columns(len(header))  # before any name is read: that costs per column
+            if len(header) >= 2 and "text" in roles.guess(header, roles.FEEDBACK):
+                body = records[at + 1:]
+                fitting = sum(len(split_line(r, separator)) >= len(header) for r in body)
+                if body and fitting / len(body) >= 0.6 and (best is None or len(header) > best[0]):
+                    best = (len(header), separator)
+                break
+    return best[1] if best else None
+
+
+def text_layout(path: Path, kind: str = "base") -> Layout:
     encoding, lines = _text_lines(path)
     content = [line for line in lines if line.strip()]
     if not content:
         raise IngestError("ingest.empty_file")
-    separator, _ = _choose_separator(content[: HEADER_SEARCH_ROWS + SAMPLE_ROWS])
+    separator = _comments_separator(content[: HEADER_SEARCH_ROWS + SAMPLE_ROWS]) if kind == "feedback" else None
+    try:
+        separator = separator or _choose_separator(content[: HEADER_SEARCH_ROWS + SAMPLE_ROWS])[0]
+    except IngestError:
+        if kind != "feedback":
+            raise
+        separator = "\t"  # one column of comments: a tab in a comment is joined back (the text is the last column)
     # Keep blank lines in place so that positions stay line numbers (1-based).
     rows = [split_line(line, separator) if line.strip() else [] for line in lines]
-    layout = _grid_layout(rows, 1, format="text", encoding=encoding, separator=separator)
+    layout = _grid_layout(rows, 1, format="text", encoding=encoding, separator=separator, kind=kind)
     layout.head = lines[: layout.header_row]
     return layout
 
@@ -411,7 +518,7 @@ def _trimmed(rows: list[list[str]]) -> list[list[str]]:
     return [r[:width] for r in rows]
 
 
-def xlsx_layout(path: Path, sheet: str | None = None) -> Layout:
+def xlsx_layout(path: Path, sheet: str | None = None, kind: str = "base") -> Layout:
     with workbook(path) as book:
         names = list(book.sheetnames)
         if sheet is not None and sheet not in names:
@@ -421,7 +528,7 @@ def xlsx_layout(path: Path, sheet: str | None = None) -> Layout:
         for name in [sheet] if sheet else names:
             rows = _trimmed([cells for _, cells in sheet_rows(book[name], HEADER_SEARCH_ROWS + SAMPLE_ROWS)])
             try:
-                layout = _grid_layout(rows, 1, format="xlsx", sheet=name, sheets=names)
+                layout = _grid_layout(rows, 1, format="xlsx", sheet=name, sheets=names, kind=kind)
             except IngestError as error:
                 refused = refused or (error if error.key != "ingest.not_a_table" else None)
                 continue
@@ -433,7 +540,7 @@ def xlsx_layout(path: Path, sheet: str | None = None) -> Layout:
         return found
 
 
-def parquet_layout(path: Path) -> Layout:
+def parquet_layout(path: Path, kind: str = "base") -> Layout:
     from cxcore.store import inspect_file
 
     try:
@@ -442,12 +549,13 @@ def parquet_layout(path: Path) -> Layout:
         raise IngestError("ingest.bad_parquet", detail=detail(error)) from None
     limits.check_columns(len(names))
     sample = [[cell_text(v) for v in row] for row in rows]
-    return _with_roles(Layout(format="parquet", columns=names, header_row=0, mapping={}, date_formats=[],
+    return _with_roles(Layout(format="parquet", columns=names, header_row=0, mapping={}, date_formats=[], kind=kind,
                               sample=sample))
 
 
-def detect(path: Path, sheet: str | None = None) -> Layout:
-    """The layout of the file at `path` (format from its first bytes, not its name)."""
+def detect(path: Path, sheet: str | None = None, kind: str = "base") -> Layout:
+    """The layout of the file at `path` (format from its first bytes, not its name), with the roles of `kind`
+    (cxcore/roles.py KINDS) guessed."""
     path = Path(path)
     if not path.is_file():
         raise IngestError("ingest.no_file", path=str(path))
@@ -455,9 +563,9 @@ def detect(path: Path, sheet: str | None = None) -> Layout:
     with open(path, "rb") as handle:
         magic = handle.read(8)
     if magic.startswith(b"PK\x03\x04"):
-        return xlsx_layout(path, sheet)
+        return xlsx_layout(path, sheet, kind)
     if magic.startswith(b"PAR1"):
-        return parquet_layout(path)
+        return parquet_layout(path, kind)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise IngestError("ingest.old_xls")
-    return text_layout(path)
+    return text_layout(path, kind)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from cxcore import access
-from cxcore.errors import ConflictError, RfmError
+from cxcore.errors import RfmError
 from cxcore.rfm import DEFAULT_THRESHOLDS, METRICS, CutPoints, CutSpec
 from cxcore.segments import DEFAULT_RULES, SEGMENTS, SegmentRules
 from cxcore.store import Store
@@ -121,14 +121,5 @@ def _check(settings: RfmSettings) -> None:
 
 def _create(store: Store, settings: RfmSettings, actor: str) -> RfmSettings:
     """The first save: insert the record at version 1, unless someone else created it meanwhile."""
-    columns = {"id": settings.workshop_id, "workshop_id": settings.workshop_id, **settings.columns()}
-    with store.write(actor) as tx:
-        existing = tx.record(TABLE, settings.workshop_id)
-        if existing is not None:
-            raise ConflictError("error.stale_version", current=existing, version=0,
-                                current_version=existing["version"])
-        tx.execute(f"INSERT INTO {TABLE} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                   list(columns.values()))
-        record = tx.record(TABLE, settings.workshop_id)
-        tx.log(TABLE, settings.workshop_id, "create", workshop_id=settings.workshop_id, version=1, new=record)
-    return RfmSettings.from_record(record)
+    row = {"id": settings.workshop_id, "workshop_id": settings.workshop_id, **settings.columns()}
+    return RfmSettings.from_record(store.create_record(TABLE, row, actor))

@@ -1,7 +1,9 @@
-"""Column roles of a customer base and how they are guessed from Russian and English header names."""
+"""Column roles of a file (a customer base, a feedback file) and how they are guessed from Russian and English
+header names."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 REQUIRED = ("customer_id", "date", "amount")
 OPTIONAL = ("order_id", "channel", "product", "region", "quantity")
@@ -56,11 +58,11 @@ def normalise(header: object) -> str:
     return re.sub(r"\s+", " ", text).strip(" -")
 
 
-def _score(role: str, name: str) -> tuple[int, int]:
-    """How well a normalised header name fits a role: 3 exact, 2 prefix, 1 contains, 0 not at all;
-    with the rank of the synonym that matched (0 = the most specific)."""
-    best, best_rank = 0, len(SYNONYMS[role])
-    for rank, synonym in enumerate(SYNONYMS[role]):
+def _score(synonyms: tuple[str, ...], name: str) -> tuple[int, int]:
+    """How well a normalised header name fits a role (given by its synonyms): 3 exact, 2 prefix, 1 contains,
+    0 not at all; with the rank of the synonym that matched (0 = the most specific)."""
+    best, best_rank = 0, len(synonyms)
+    for rank, synonym in enumerate(synonyms):
         if name == synonym:
             return 3, rank
         if name.startswith(synonym + " "):
@@ -74,17 +76,18 @@ def _score(role: str, name: str) -> tuple[int, int]:
     return best, best_rank
 
 
-def guess(headers: list[str]) -> dict[str, str]:
+def guess(headers: list[str], kind: "RoleSet | None" = None) -> dict[str, str]:
     """Role → header name for the roles that the header names reveal; each column used once."""
+    kind = kind or BASE
     names = [normalise(h) for h in headers]
     candidates = []
-    for role in ROLES:
+    for order, role in enumerate(kind.roles):
         for index, name in enumerate(names):
-            score, rank = _score(role, name)
+            score, rank = _score(kind.synonyms[role], name)
             if score:
                 # Ties: prefer the role listed first (required roles), the more specific synonym, then
                 # the leftmost column.
-                candidates.append((-score, ROLES.index(role), rank, index, role))
+                candidates.append((-score, order, rank, index, role))
     mapping: dict[str, str] = {}
     used: set[int] = set()
     for *_, index, role in sorted(candidates):
@@ -92,3 +95,37 @@ def guess(headers: list[str]) -> dict[str, str]:
             mapping[role] = headers[index]
             used.add(index)
     return mapping
+
+
+@dataclass(frozen=True)
+class RoleSet:
+    """The roles of one kind of file: those a load needs, those it can use, and their header names."""
+
+    kind: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    synonyms: dict[str, tuple[str, ...]]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+BASE = RoleSet("base", REQUIRED, OPTIONAL, SYNONYMS)
+
+# A feedback file (cxcore/feedback.py): survey answers, reviews, service requests.
+FEEDBACK = RoleSet("feedback", ("text",), ("date", "channel", "rating", "customer_id"), {
+    "text": (
+        "текст отзыва", "отзыв", "текст", "комментарий", "текст обращения", "обращение", "сообщение",
+        "ответ", "суть обращения", "описание", "жалоба", "review", "review text", "comment", "comments",
+        "text", "feedback", "message", "verbatim", "answer", "response", "description",
+    ),
+    "date": SYNONYMS["date"] + ("дата отзыва", "дата обращения", "дата ответа", "дата создания", "создано",
+                                "review date", "submitted", "submitted at", "response date"),
+    "channel": ("источник", "канал", "канал обращения", "площадка", "платформа", "тип обращения", "source",
+                "channel", "platform", "origin"),
+    "rating": ("оценка", "рейтинг", "балл", "баллы", "nps", "csat", "звезды", "оценка nps", "rating", "score",
+               "stars", "grade", "nps score"),
+    "customer_id": SYNONYMS["customer_id"],
+})
+KINDS = {role_set.kind: role_set for role_set in (BASE, FEEDBACK)}

@@ -7,6 +7,7 @@ DuckDB cannot read as it is (cp1251, UTF-16, mixed line endings or encodings) is
 from __future__ import annotations
 
 import codecs
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -63,8 +64,7 @@ def rows_sql(tx: Tx, layout: Layout, path: Path, text_path: Path | None, progres
     """
     width = len(layout.columns)
     if layout.format == "text":
-        fields = ("string_split_regex(trim(line), '\\s{2,}')" if layout.separator == layouts.SPACES
-                  else f"cx_split(line, {literal(layout.separator)}, {literal(_FIELD_PATTERN[layout.separator])})")
+        fields = fields_sql(layout.separator, "line")
         sql = _TEXT_ROWS.replace("<fields>", fields).replace("<content>", literal(CONTENT[layout.separator]))
         return sql, lines_params(text_path)
     if layout.format == "parquet":
@@ -75,6 +75,13 @@ def rows_sql(tx: Tx, layout: Layout, path: Path, text_path: Path | None, progres
     cells = ", ".join(f"c{i}" for i in range(width))
     return (f"SELECT row_no, list_value({cells}) AS f, array_to_string(list_value({cells}), ' | ') AS raw "
             "FROM cx_sheet_rows", {})
+
+
+def fields_sql(separator: str, column: str) -> str:
+    """SQL splitting the text column `column` into its fields (the macros of ingest_parse.sql)."""
+    if separator == layouts.SPACES:
+        return f"string_split_regex(trim({column}), '\\s{{2,}}')"
+    return f"cx_split({column}, {literal(separator)}, {literal(_FIELD_PATTERN[separator])})"
 
 
 def lines_params(text_path: Path | None) -> dict[str, Any]:
@@ -181,3 +188,54 @@ def _lines(path: Path, encoding: str | None) -> Iterator[str]:
     else:
         with open(path, encoding=encoding, errors="replace", newline="\n") as text:
             yield from text
+
+
+RECORD_MARK = "\x02"  # between a record's line number and the record in a numbered copy
+MAX_RECORD_LINES = 50  # a quote left open longer than this is a stray quote, not a text with line breaks
+
+
+@contextmanager
+def numbered_records(layout: Layout, path: Path) -> Iterator[Path | None]:
+    """For a text file, a UTF-8 copy holding one line per record under the header, each written as
+    "<number of its first line>\x02<record>"; None for a sheet or Parquet file (their rows come numbered).
+
+    A record is a line, or several when a quoted field holds line breaks (a comment written in paragraphs): they
+    are joined with a space while the count of quotes is odd, for at most MAX_RECORD_LINES lines. Blank lines
+    are left out, as the base loader leaves them. Feedback files are small enough to pass through Python once.
+    """
+    if layout.format != "text":
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="cx-feedback-"))
+    copy = folder / "records.txt"
+    content = re.compile(CONTENT[layout.separator])
+    try:
+        with open(copy, "w", encoding="utf-8", newline="\n") as out:
+            for number, record in _records(path, layout.encoding, layout.header_row):
+                if content.search(record):
+                    out.write(f"{number}{RECORD_MARK}{record.replace(_NO_DELIMITER, ' ')}\n")
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _records(path: Path, encoding: str | None, header_row: int) -> Iterator[tuple[int, str]]:
+    """(first line number, record) for the records after line `header_row`."""
+    lines = (line.rstrip("\r\n").replace("\r", " ") for line in _lines(path, encoding))
+    pending: list[str] = []
+    start = 0
+    for number, line in enumerate(lines, start=1):
+        if number <= header_row:
+            continue
+        if not pending:
+            start = number
+        pending.append(line)
+        joined = " ".join(pending)
+        if joined.count('"') % 2 == 0:
+            yield start, joined
+            pending = []
+        elif len(pending) >= MAX_RECORD_LINES:
+            yield from ((start + i, text) for i, text in enumerate(pending))
+            pending = []
+    if pending:
+        yield from ((start + i, text) for i, text in enumerate(pending))

@@ -225,6 +225,21 @@ class Store:
         finally:
             cur.close()
 
+    def create_record(self, table: str, row: dict[str, Any], actor: str) -> dict[str, Any]:
+        """The first save of a record whose id is known in advance (a workshop's settings, a segment's policy or
+        persona): inserted at version 1 and logged, unless someone created it meanwhile — then ConflictError with
+        the record as it is, as a save of a stale version gets."""
+        with self.write(actor) as tx:
+            existing = tx.record(table, row["id"])
+            if existing is not None:
+                raise ConflictError("error.stale_version", current=existing, version=0,
+                                    current_version=existing["version"])
+            tx.execute(f"INSERT INTO {_code_ident(table)} ({', '.join(_code_ident(c) for c in row)}) "
+                       f"VALUES ({', '.join('?' * len(row))})", list(row.values()))
+            record = tx.record(table, row["id"])
+            tx.log(table, row["id"], "create", workshop_id=row.get("workshop_id"), version=1, new=record)
+        return record
+
     def update_record(self, table: str, record_id: str, expected_version: int, changes: dict[str, Any],
                       actor: str, workshop_id: str | None = None, action: str = "update") -> dict[str, Any]:
         """Apply `changes` if the record is still at `expected_version`; else ConflictError with the current record.

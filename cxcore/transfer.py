@@ -60,6 +60,14 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "agenda_blocks": ("id",),
     "parking_items": ("id",),
     "record_origins": ("id",),
+    "feedback_loads": ("id",),
+    "feedback": ("load_id",),
+    "feedback_rejects": ("load_id",),
+    "feedback_corrections": ("id",),
+    "voc_words": ("id",),
+    "barrier_voc": ("barrier_id",),
+    "personas": ("id",),
+    "personalisation_actions": ("id",),
     "change_log": ("entity_id",),
 }
 NOT_BACKED_UP = ("pin_attempts",)  # a restored workshop starts without failed PIN attempts

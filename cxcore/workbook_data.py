@@ -25,6 +25,15 @@ class Segments:
     customers: int
     revenue: float
     target_segment: str | None
+    rfm: Any = None  # the rfm.RfmResult the summary comes from
+
+
+@dataclass(frozen=True)
+class PersonaCard:
+    """A segment's persona: what the room wrote, the figures from the base (None without one) and the plan."""
+    persona: Any  # persona.Persona
+    figures: Any | None  # persona.PersonaFigures
+    actions: tuple = ()  # personalisation.Action, preventive first
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class Snapshot:
     business_case: Any | None = None
     policies: list = field(default_factory=list)
     participants: tuple[str, ...] = ()
+    personas: dict[str, PersonaCard] = field(default_factory=dict)  # segment → its persona, in SEGMENTS order
 
     @property
     def barriers(self) -> int:
@@ -63,12 +73,24 @@ def snapshot(store: Store, workshop_id: str, lang: str | None = None) -> Snapsho
     items = roadmap.items(store, workshop_id, tally)
     respondents = maturity_ratings.respondents(store, workshop_id)
     voters = list(votes.turnout(store, workshop_id))
+    rfm_segments = segments(store, workshop_id)
     return Snapshot(
         workshop=found, lang=lang, exported_at=datetime.now().replace(microsecond=0), journeys=journeys,
-        maturity=maturity_ratings.result(store, workshop_id), segments=segments(store, workshop_id),
+        maturity=maturity_ratings.result(store, workshop_id), segments=rfm_segments,
         items=items, item_votes=roadmap.item_votes(items, tally), actuals=roadmap.actuals(store, workshop_id),
         tally=tally, business_case=business_case.business_case(store, workshop_id, lang),
-        policies=contact_policy.policies(store, workshop_id), participants=participants(journeys, respondents, voters))
+        policies=contact_policy.policies(store, workshop_id), participants=participants(journeys, respondents, voters),
+        personas=persona_cards(store, workshop_id, rfm_segments))
+
+
+def persona_cards(store: Store, workshop_id: str, rfm_segments: Segments | None) -> dict[str, PersonaCard]:
+    """Every segment's persona with its figures (from the RFM already computed) and its personalisation plan."""
+    from cxcore import persona, personalisation
+
+    found = persona.figures(store, workshop_id, rfm_segments.rfm) if rfm_segments is not None else {}
+    plans = personalisation.by_segment(store, workshop_id)
+    return {segment: PersonaCard(who, found.get(segment), tuple(plans[segment]))
+            for segment, who in persona.personas(store, workshop_id).items()}
 
 
 def participants(journeys: tuple[Journey, ...], respondents: list[str], voters: list[str]) -> tuple[str, ...]:
@@ -102,7 +124,7 @@ def segments(store: Store, workshop_id: str) -> Segments | None:
         moves = rfm.migration(store, workshop_id, base_id, start, result.as_of, settings.spec, settings.rules)
     frame = result.summary  # every customer of the base is in one segment: its totals are the base's
     return Segments(result.as_of, result.cut_points.mode, frame, moves, int(frame["customers"].sum()),
-                    round(float(frame["revenue"].sum()), 2), settings.target_segment)
+                    round(float(frame["revenue"].sum()), 2), settings.target_segment, result)
 
 
 def year_before(day: date) -> date:

@@ -18,7 +18,7 @@ from cxcore import method
 from cxcore.i18n import t
 from cxcore.roadmap_model import HORIZONS, STATUSES
 from cxcore.workbook_data import Snapshot
-from cxcore.workbook_sheets import axes_visible, finish_table, segment_name
+from cxcore.workbook_sheets import axes_visible, finish_table, plan_lines, segment_name
 from cxcore.workbook_style import Kit, column_format, hide, table_ref
 
 QUADRANT_COLOURS = {"quick_win": "2E7D32", "big_bet": "1F5FBF", "fill_in": "E69500", "time_sink": "8C8C8C"}
@@ -185,16 +185,19 @@ def business_case(kit: Kit, ws: Worksheet, snap: Snapshot) -> None:
 
 # -- contact policy ---------------------------------------------------------------------------------------------
 def contact_policy(kit: Kit, ws: Worksheet, snap: Snapshot) -> None:
+    """Each segment's policy, its warnings and the personalisation actions that feed it."""
     lang = snap.lang
     keys = ("segment", "channels", "per_month", "content_share", "warnings")
-    kit.headers(ws, 1, [t(f"workbook.col.{key}", lang) for key in keys])
+    kit.headers(ws, 1, [*(t(f"workbook.col.{key}", lang) for key in keys), t("personalisation.col.plan", lang)])
     for row, policy in enumerate(snap.policies, start=2):
+        card = snap.personas.get(policy.segment)
         kit.row(ws, row, (segment_name(policy.segment, lang), ", ".join(policy.channel_names(lang)) or None,
-                          policy.per_month, policy.content_share, "\n".join(policy.warnings(lang)) or None),
-                ("text", "wrap", "num", "pct", "wrap"))
+                          policy.per_month, policy.content_share, "\n".join(policy.warnings(lang)) or None,
+                          plan_lines(card.actions, lang) if card else None),
+                ("text", "wrap", "num", "pct", "wrap", "wrap"))
     if not snap.policies:
         kit.note(ws, 3, t("workbook.policy.none", lang))
-    finish_table(ws, len(snap.policies) + 1, len(keys), (24, 40, 14, 16, 60))
+    finish_table(ws, len(snap.policies) + 1, len(keys) + 1, (24, 40, 14, 16, 60, 70))
 
 
 # -- KPI tracking -----------------------------------------------------------------------------------------------

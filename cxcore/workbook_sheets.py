@@ -10,7 +10,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cxcore import method
-from cxcore.i18n import t
+from cxcore.i18n import fmt_number, t
 from cxcore.journey_views import is_open
 from cxcore.maturity_model import BY_NUMBER, competency_name, stage_name
 from cxcore.segments import SEGMENTS
@@ -134,7 +134,8 @@ LANES = ("goal", "actions", "thoughts", "emotion", "touchpoints", "barriers", "i
 
 
 def journey_board(kit: Kit, ws: Worksheet, snap: Snapshot) -> None:
-    """Each journey as the board: the 8 stages as columns, the lanes as rows."""
+    """Each journey as the board: the 8 stages as columns, the lanes as rows; below it the segment's persona and
+    personalisation plan."""
     lang = snap.lang
     if not snap.journeys:
         kit.title(ws, 1, t("workbook.sheet.journey", lang))
@@ -157,8 +158,73 @@ def journey_board(kit: Kit, ws: Worksheet, snap: Snapshot) -> None:
                 value = lane_value(stage, lane, lang)
                 kit.put(ws, row, col, value, "int" if lane == "emotion" else "wrap")
         row += 2
+        if j.segment in snap.personas:
+            row = persona_block(kit, ws, snap, snap.personas[j.segment], row) + 2
     ws.freeze_panes = "B3"
     widths(ws, (22, *(34,) * len(method.STAGES)))
+
+
+def persona_block(kit: Kit, ws: Worksheet, snap: Snapshot, card, row: int) -> int:
+    """The segment's persona (name, figures, goals, needs, expectations, quotes) and its personalisation plan as a
+    small table, from `row` down; returns the last row written."""
+    lang, who, found = snap.lang, card.persona, card.figures
+    segment = segment_name(who.segment, lang)
+    kit.title(ws, row, t("persona.workbook.title", lang, segment=segment, name=who.name) if who.name else
+              t("persona.unnamed", lang, segment=segment), "cx_subtitle")
+    pairs = [(t("persona.segment", lang), segment, "text")]
+    if found is not None:
+        pairs += [(t("persona.figure.customers", lang), found.customers, "int"),
+                  (t("persona.figure.customer_share", lang), found.customer_share, "pct"),
+                  (t("persona.figure.revenue_share", lang), found.revenue_share, "pct"),
+                  (t("persona.figure.aov", lang), found.avg_order_value, "money"),
+                  (t("persona.figure.frequency", lang), found.avg_frequency, "dec"),
+                  (t("persona.channels", lang), shares(found.channels, "channel", lang), "wrap"),
+                  (t("persona.regions", lang), shares(found.regions, None, lang), "wrap"),
+                  (t("persona.products", lang), shares(found.products, None, lang), "wrap")]
+    pairs += [(t("persona.goals", lang), who.goals, "wrap"), (t("persona.needs", lang), who.needs, "wrap"),
+              (t("persona.expectations", lang), "\n".join(
+                  f"{i}. {method.name('expectation', e, lang)}" for i, e in enumerate(who.expectations, 1)), "wrap"),
+              (t("persona.quotes", lang), lines(who.quotes), "wrap")]
+    for label, value, style in pairs:
+        if value is None or value == "":
+            continue
+        row += 1
+        kit.put(ws, row, 1, label, "cx_label")
+        kit.put(ws, row, 2, value, style)
+    if not who.described:
+        row += 1
+        kit.note(ws, row, t("persona.workbook.not_described", lang), col=2)
+    row += 2
+    kit.title(ws, row, t("personalisation.title", lang), "cx_subtitle")
+    if not card.actions:
+        kit.note(ws, row + 1, t("personalisation.none", lang), col=2)
+        return row + 1
+    row += 1
+    kit.headers(ws, row, [t(f"personalisation.col.{key}", lang) for key in ("kind", "action", "channel", "trigger",
+                                                                             "kpi")])
+    for action in card.actions:
+        row += 1
+        kit.row(ws, row, (t(f"personalisation.kind.{action.kind}", lang), action.action,
+                          method.name("channel", action.channel, lang) if action.channel else None, action.trigger,
+                          action.kpi), ("cx_label", "wrap", "wrap", "wrap", "wrap"))
+    return row
+
+
+def shares(top, kind: str | None, lang: str) -> str | None:
+    """"Website 38.0 %, Store 36.7 %": names with their share of the segment's revenue."""
+    return ", ".join(f"{method.name(kind, name, lang) if kind else name} {fmt_number(share * 100, lang, 1)} %"
+                     for name, share in top) or None
+
+
+def plan_lines(actions, lang: str) -> str | None:
+    """A segment's personalisation actions, one line each: "• Preventive: action (channel; trigger; KPI)"."""
+    found = []
+    for a in actions:
+        details = "; ".join(x for x in (method.name("channel", a.channel, lang) if a.channel else "", a.trigger, a.kpi)
+                            if x)
+        found.append(f"{t(f'personalisation.kind.{a.kind}', lang)}: {' '.join(a.action.split())}"
+                     + (f" ({details})" if details else ""))
+    return lines(found)
 
 
 def lane_name(lane: str, lang: str) -> str:

@@ -4,7 +4,7 @@ import streamlit as st
 
 import room_ui
 import ui
-from cxcore import roles, safe_text
+from cxcore import safe_text
 from cxcore.errors import CxError
 from cxcore.i18n import fmt_date, fmt_money, fmt_number
 
@@ -38,16 +38,7 @@ if uploaded is not None:
             st.selectbox(ui.tr("base.sheet"), layout.sheets, index=layout.sheets.index(layout.sheet), key="base_sheet")
         st.caption(ui.layout_caption(layout))
         st.dataframe(ui.layout_preview(layout), hide_index=True, height=260)
-        none = ui.tr("base.role_none")
-        mapping = {}
-        columns = st.columns(4)
-        for i, role in enumerate(roles.ROLES):
-            options = [none, *layout.columns]
-            guessed = layout.mapping.get(role)
-            choice = columns[i % 4].selectbox(ui.tr("base.role_for", role=ui.tr(f"role.{role}")), options,
-                                              index=options.index(guessed) if guessed in options else 0,
-                                              key=f"role.{uploaded.file_id}.{role}")
-            mapping[role] = "" if choice == none else choice
+        mapping = ui.role_choices(layout, f"role.{uploaded.file_id}")
         st.caption(ui.tr("base.replaces"))
         if st.button(ui.tr("base.load"), type="primary"):
             ui.run_load(current.id, path, uploaded.name, sheet, mapping)

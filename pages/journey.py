@@ -5,9 +5,10 @@ from dataclasses import replace
 import streamlit as st
 
 import journey_ui
+import persona_ui
 import room_ui
 import ui
-from cxcore import journey, journey_io, journey_views, method
+from cxcore import journey, journey_io, journey_views, method, persona, voc
 from cxcore.i18n import fmt_number
 from cxcore.segments import SEGMENTS
 
@@ -39,6 +40,11 @@ if tree is None:
             journey.ensure(store, current.id, segment, ui.actor())
             st.rerun()
     st.stop()
+
+who = persona.get(store, current.id, segment)
+with st.expander(ui.tr("journey.persona", name=ui.plain(who.name) if who.name else names[segment]),
+                 icon=":material/person:"):
+    persona_ui.card(store, current.id, segment, lang)
 
 worst = journey_views.worst_stage(tree)
 room_ui.presentation(ui.tr("journey.key_message" if worst else "journey.key_message_clear",
@@ -100,6 +106,11 @@ def touchpoints(stage) -> None:
                                  expectations=", ".join(method.name("expectation", e, lang) for e in barrier.expectations),
                                  departments=" + ".join(ui.plain(method.name("department", d, lang))
                                                         for d in barrier.departments)))
+                said = voice["support"].get(barrier.id)
+                if said:
+                    st.caption(ui.tr("journey.voc_support", comments=fmt_number(said.comments, lang),
+                                     segment=fmt_number(said.segment_comments, lang)),
+                               help=voice["kept"][barrier.id].text(lang) if barrier.id in voice["kept"] else None)
                 for idea in barrier.ideas:
                     if st.button(f":material/lightbulb: {ui.plain(idea.text)}", key=f"idea.{idea.id}", type="tertiary",
                                  disabled=not me, help=method.name("quadrant", idea.quadrant, lang)):
@@ -114,9 +125,13 @@ def touchpoints(stage) -> None:
         journey_ui.open_card("touchpoint", parent_id=stage.id)
 
 
+voice: dict = {}  # what the customers said in support of each barrier (cxcore/voc.py), read once per drawing
+
+
 def board() -> None:
     """The board as the store has it now; redrawn when the journey's stamp moves (room_ui.refresh_on_change)."""
     shown = ui.live_journey(current.id, segment) or tree
+    voice.update(support=voc.support(store, current.id), kept=voc.kept_evidence(store, current.id))
     focus = room_ui.focus_stage()
     if focus:  # the facilitator pulled everyone to one stage: it gets the whole width
         st.info(ui.tr("room.focus_banner", stage=ui.tr(f"stage.{focus}")), icon=":material/my_location:")

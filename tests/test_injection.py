@@ -20,8 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 import room_ui
 import ui
-from cxcore import (agenda, journey, journey_io, journey_views, maturity_ratings, parking, participants, rfm,
-                    rfm_export, room, roadmap_items, workbook, workshop)
+from cxcore import (agenda, feedback, journey, journey_io, journey_views, maturity_ratings, parking, participants,
+                    persona, personalisation, rfm, rfm_export, room, roadmap_items, workbook, workshop)
 from cxcore.safe_text import is_dangerous, neutralise
 from cxcore.store import open_store
 from tests.conftest import run_cli
@@ -97,6 +97,19 @@ def seed(store, workshop_id: str = "demo") -> Seeded:
         maturity_ratings.rate(store, workshop_id, s.add("respondent", typed(i, "resp")), 1, 3)
         roadmap_items.add_item(store, workshop_id, "anna", s.add("roadmap", typed(i, "item")),
                                owner=s.add("owner", typed(i, "owner")), kpi_name=s.add("roadmap_kpi", typed(i, "rkpi")))
+    comments = [s.add("feedback", typed(i, "voc")) for i in range(n)]
+    lines = ["Отзыв;Дата;Оценка"] + [f'"{c.replace(chr(34), chr(34) * 2)} доставка шла долго";01.01.2027;1' for c in comments]
+    path = Path(store.path).with_name("hostile_feedback.csv")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    feedback.load(store, path, workshop_id=workshop_id, actor="anna")
+    target = persona.get(store, workshop_id, "at_risk")
+    persona.save(store, target, "anna", name=s.add("persona", typed(0, "pname")),
+                 goals=s.add("persona", typed(1, "pgoal")), needs=s.add("persona", typed(2, "pneed")),
+                 quotes=[s.add("persona", typed(i, "quote")) for i in range(3, 6)])
+    for i in range(n):
+        personalisation.add(store, workshop_id, "at_risk", "anna", ("preventive", "reactive")[i % 2],
+                            s.add("plan", typed(i, "act")), trigger=s.add("plan", typed(i + 1, "trig")),
+                            kpi=s.add("plan", typed(i + 2, "pkpi")))
     return s
 
 
@@ -188,9 +201,12 @@ SHOWN = {
     "pages/journey.py": ("touchpoint", "barrier", "idea", "goal", "actions", "thoughts", "kpi", "department"),
     "pages/vote.py": ("barrier", "idea"),
     "pages/compare.py": ("client",),
+    "pages/persona.py": ("persona",),
     ui.JOIN: ("client",),
 }
 IN_TABLES = {
+    "pages/voc.py": ("feedback",),  # the newest comments of the stage with the most complaints
+    "pages/persona.py": ("plan",),
     "pages/roadmap.py": ("roadmap", "owner", "roadmap_kpi", "idea"),
     "pages/maturity.py": ("respondent",),
 }

@@ -25,7 +25,7 @@ def demo_journey(db):
 def test_the_board_shows_the_demo_journey_and_asks_a_newcomer_for_a_name(db):
     at = app("pages/journey.py")
     assert at.title[0].value == "Карта пути клиента"
-    assert counts(at).startswith("Точек контакта: 25 · барьеров: 26 · идей: 39 · межкомандных НО-ситуаций: 16")
+    assert counts(at).startswith("Точек контакта: 25 · барьеров: 27 · идей: 39 · межкомандных НО-ситуаций: 16")
     tree = demo_journey(db)
     first = tree.stage("need").touchpoints[0]
     assert button(at, f"tp.{first.id}").disabled  # no name yet: the board can be read, not edited

@@ -112,7 +112,7 @@ def test_a_follow_up_copies_the_journey_and_the_roadmap_and_compares(db):
     headline = [m for m in markdown(at) if m.startswith("**")]
     assert len(headline) == 4
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Устранены"] == "1" and metrics["Ещё открыты"] == "25" and metrics["Новые"] == "1"
+    assert metrics["Устранены"] == "1" and metrics["Ещё открыты"] == "26" and metrics["Новые"] == "1"
     assert "Новый барьер полгода спустя" in [c.value.split(" · ", 1)[-1] for c in at.caption]
 
 
