@@ -42,9 +42,10 @@ if tree is None:
     st.stop()
 
 who = persona.get(store, current.id, segment)
-with st.expander(ui.tr("journey.persona", name=ui.plain(who.name) if who.name else names[segment]),
-                 icon=":material/person:"):
-    persona_ui.card(store, current.id, segment, lang)
+if who.version or ui.current_base_id(current.id) is not None:  # a persona to show: written, or figures to give
+    with st.expander(ui.tr("journey.persona", name=ui.plain(who.name) if who.name else names[segment]),
+                     icon=":material/person:"):
+        persona_ui.card(store, current.id, segment, lang)
 
 worst = journey_views.worst_stage(tree)
 room_ui.presentation(ui.tr("journey.key_message" if worst else "journey.key_message_clear",

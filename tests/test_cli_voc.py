@@ -104,3 +104,18 @@ def test_an_unusable_file_exits_2_with_one_line_and_changes_nothing(tmp_path):
     assert store.query_one("SELECT count(*) FROM feedback")[0] == 4
     assert store.query_one("SELECT count(*) FROM feedback_loads")[0] == 1
     store.close()
+
+
+def test_a_new_workshop_is_created_for_feedback_without_a_base(tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_text("Отзыв;Клиент\nКурьер опоздал;C1\nВсё хорошо;C2\n", "utf-8")
+    done = run_cli("voc", "import", "--db", str(tmp_path / "fresh.duckdb"), "--workshop", "Новый", str(path),
+                   "--out", str(tmp_path / "placed.csv"))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["rows_loaded"], report["linked_customers"], report["linked_share"]) == (2, 0, 0)
+    rows = (tmp_path / "placed.csv").read_text("utf-8").splitlines()
+    assert [r.split(",")[3:] for r in rows[1:]] == [["C1", ""], ["C2", ""]]  # no base: no segment
+    store = open_store(tmp_path / "fresh.duckdb")
+    assert workshop.find(store, "Новый") is not None
+    store.close()
