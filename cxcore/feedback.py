@@ -23,7 +23,7 @@ from typing import Any
 
 from cxcore import access, base, layout as layouts, limits, roles, sources, voc_dictionary, workshop
 from cxcore.errors import IngestError, StoreError
-from cxcore.i18n import t
+from cxcore.ingest import Reject  # a rejected row and its reason, as a base load reports it
 from cxcore.journey_model import new_id
 from cxcore.layout import Layout
 from cxcore.method import EXPECTATIONS, STAGES
@@ -46,16 +46,6 @@ PLACED = """
            ON c.workshop_id = f.workshop_id AND c.text_key = f.text_key AND c.deleted_at IS NULL
     WHERE f.workshop_id = $workshop_id
 """
-
-
-@dataclass
-class Reject:
-    row: int
-    reason: str
-    value: str | None = None
-
-    def text(self, lang: str = "en") -> str:
-        return t(f"reject.{self.reason}", lang, value=self.value or "")
 
 
 @dataclass

@@ -216,6 +216,12 @@ def by_stage(store: Store, workshop_id: str, filters: Filters = Filters()) -> li
     return found
 
 
+def most_complained(stages: list[dict[str, Any]]) -> dict[str, Any]:
+    """Of `by_stage`'s rows, the stage with the most negative comments (then the most comments, then the earliest)."""
+    placed = [s for s in stages if s["stage"] != UNPLACED]
+    return max(placed, key=lambda s: (s["negative"], s["comments"], -STAGES.index(s["stage"])))
+
+
 def comments(store: Store, workshop_id: str, filters: Filters = Filters(), *, stage: str | None = None,
              expectation: str | None = None, sentiment: str | None = None, limit: int = 200) -> list[Comment]:
     """The comments under the filters, on one stage ("unplaced": none) and about one expectation when given,

@@ -115,8 +115,9 @@ filters = voc.Filters(tuple(chosen_segments), tuple(chosen_sources),
                       span[0] if len(span) > 0 else None, span[1] if len(span) > 1 else None)
 
 totals = voc.totals(store, current.id, filters)
-stages = pd.DataFrame(voc.by_stage(store, current.id, filters))
-worst = stages[stages["stage"] != UNPLACED].sort_values(["negative", "comments"], ascending=False).iloc[0]
+per_stage = voc.by_stage(store, current.id, filters)
+worst = voc.most_complained(per_stage)
+stages = pd.DataFrame(per_stage)
 stages["name"] = stages["stage"].map(stage_name)
 stage_chart = alt.Chart(stages).transform_fold(["negative", "positive"], as_=["kind", "n"]).mark_bar().encode(
     x=alt.X("name:N", sort=list(stages["name"]), title=None, axis=alt.Axis(labelAngle=-30)),

@@ -55,6 +55,8 @@ def test_the_matrix_and_the_stage_totals(store, shop):
     stages = {s["stage"]: (s["comments"], s["negative"], s["positive"]) for s in voc.by_stage(store, shop.id)}
     assert stages["receipt"] == (7, 6, 1) and stages["service"] == (1, 1, 0) and stages["unplaced"] == (1, 0, 0)
     assert stages["need"] == (0, 0, 0)
+    assert voc.most_complained(voc.by_stage(store, shop.id))["stage"] == "receipt"
+    assert voc.most_complained(voc.by_stage(store, shop.id, voc.Filters(sources=("Нет такого",))))["stage"] == "need"
     totals = voc.totals(store, shop.id)
     assert (totals["comments"], totals["negative"], totals["linked"], totals["writers"], totals["unplaced"]) == (
         9, 7, 7, 5, 1)
