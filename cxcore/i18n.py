@@ -1648,9 +1648,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                                                 "After a purchase in these categories"),
     "personalisation.suggest.content_kpi": ("Повторные покупки в категории за 90 дней, %",
                                             "Repeat purchases in the category within 90 days, %"),
-    "journey.voc_support": (":material/forum: отзывов клиентов в поддержку: {comments} (из сегмента карты: {segment})",
-                            ":material/forum: customer comments in support: {comments} (of the map's segment: "
-                            "{segment})"),
+    "journey.voc_support": (":material/forum: отзывов: {comments} (сегмент: {segment})",
+                            ":material/forum: comments: {comments} (segment: {segment})"),
+    "journey.voc_support_help": ("Негативные отзывы клиентов на этом этапе об ожиданиях барьера; в скобках — "
+                                 "от клиентов сегмента этой карты.",
+                                 "Customers' negative comments at this stage about the barrier's expectations; in "
+                                 "brackets, those by customers of this map's segment."),
     # -- the keyword dictionary of the voice of the customer (cxcore/voc_dictionary.py) ---------------------------
     "voc.error.bad_stem": ("Основа «{value}»: от {low} до {high} знаков, только буквы (а–я, a–z), цифры и пробелы.",
                            "Stem '{value}': {low} to {high} characters, only letters (a–z, а–я), digits and spaces."),

@@ -109,9 +109,10 @@ def touchpoints(stage) -> None:
                                                         for d in barrier.departments)))
                 said = voice["support"].get(barrier.id)
                 if said:
+                    kept = voice["kept"].get(barrier.id)
                     st.caption(ui.tr("journey.voc_support", comments=fmt_number(said.comments, lang),
                                      segment=fmt_number(said.segment_comments, lang)),
-                               help=voice["kept"][barrier.id].text(lang) if barrier.id in voice["kept"] else None)
+                               help=ui.tr("journey.voc_support_help") + (f"\n\n{kept.text(lang)}" if kept else ""))
                 for idea in barrier.ideas:
                     if st.button(f":material/lightbulb: {ui.plain(idea.text)}", key=f"idea.{idea.id}", type="tertiary",
                                  disabled=not me, help=method.name("quadrant", idea.quadrant, lang)):

@@ -155,7 +155,7 @@ expectation_order = [expectation_name(e) for e in (*EXPECTATIONS, UNPLACED)]
 pick = alt.selection_point(fields=["stage", "expectation"], name="cell")
 base_chart = alt.Chart(grid).encode(
     x=alt.X("stage_name:N", sort=stage_order, title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
-    y=alt.Y("expectation_name:N", sort=expectation_order, title=None))
+    y=alt.Y("expectation_name:N", sort=expectation_order, title=None, axis=alt.Axis(labelLimit=260)))
 heat = base_chart.mark_rect(stroke="white").encode(
     color=alt.Color("negative_share:Q", scale=alt.Scale(domain=[0, 1], range=["#E8F3EA", "#D64545"]),
                     title=ui.tr("voc.negative_share"), legend=alt.Legend(format=".0%")),
