@@ -200,14 +200,23 @@ def parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=func)
         return sub
 
+    def group(name: str, about: str) -> None:
+        """A command group ("journey", "voc"…) whose commands `command("name …")` adds."""
+        groups[name] = commands.add_parser(name, help=about, description=about).add_subparsers(
+            dest=f"{name}_command", required=True)
+
+    def file_options(sub: argparse.ArgumentParser, roles: str) -> None:
+        """The options of a command that loads a file: column roles by hand, the sheet, the rejects' language."""
+        sub.add_argument("--map", action="append", metavar="ROLE=COLUMN",
+                         help=f"set a column role by hand ({roles}), repeatable")
+        sub.add_argument("--sheet", help="the sheet of an XLSX file (default: the first that holds a table)")
+        sub.add_argument("--lang", choices=("en", "ru"), default="en", help="language of reject reasons")
+
     sub = command("ingest", cmd_ingest, "Load a customer base file (CSV/TXT, XLSX, Parquet) into a workshop; "
                                         "prints the load report as JSON.")
     sub.add_argument("path", help="the file to load")
     sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name (created if missing)")
-    sub.add_argument("--map", action="append", metavar="ROLE=COLUMN",
-                     help="set a column role by hand, e.g. customer_id='Код клиента' (repeatable)")
-    sub.add_argument("--sheet", help="the sheet of an XLSX file (default: the first that holds a table)")
-    sub.add_argument("--lang", choices=("en", "ru"), default="en", help="language of reject reasons")
+    file_options(sub, "e.g. customer_id='Код клиента'")
 
     sub = command("summary", cmd_summary, "Print the workshop's current customer base as JSON.")
     sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name")
@@ -233,8 +242,7 @@ def parser() -> argparse.ArgumentParser:
                      help="the later as-of date")
 
     about = "Export or import the journey maps of a workshop as JSON."
-    groups["journey"] = commands.add_parser("journey", help=about, description=about).add_subparsers(
-        dest="journey_command", required=True)
+    group("journey", about)
     sub = command("journey export", cmd_journey_export, "Write every journey of the workshop to a JSON document "
                   "(no database ids; the same journeys give the same bytes); prints the card counts.")
     sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name")
@@ -245,8 +253,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("path", metavar="FILE.json", help="the document to import")
 
     about = "Score CX maturity ratings (respondent,practice,score CSV) or load them into a workshop."
-    groups["maturity"] = commands.add_parser("maturity", help=about, description=about).add_subparsers(
-        dest="maturity_command", required=True)
+    group("maturity", about)
     sub = command("maturity score", cmd_maturity_score, "Score a ratings CSV (header respondent,practice,score; "
                   "practice 1-20, score 1-5, empty = not rated) as METHOD.md says; prints practices, competencies, "
                   "total, stage and respondents as JSON. Needs no database (--db is ignored).")
@@ -265,8 +272,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--lang", choices=("ru", "en"), help="language of the workbook (default: the workshop's)")
 
     about = "Bring the roadmap's edited workbook back into a workshop."
-    groups["roadmap"] = commands.add_parser("roadmap", help=about, description=about).add_subparsers(
-        dest="roadmap_command", required=True)
+    group("roadmap", about)
     sub = command("roadmap import", cmd_roadmap_import, "Apply a workbook written by `export` and edited by the "
                   "item owners (Roadmap: owner, department, horizon, KPI, budget, review date, status; KPI tracking: "
                   "dated KPI values) through the versioned store; prints {\"changed\", \"unchanged\", \"rejected\": "
@@ -289,8 +295,7 @@ def parser() -> argparse.ArgumentParser:
                      "original's; required when a workshop of that name exists)")
 
     about = "Load customer feedback (surveys, reviews, service requests) into a workshop."
-    groups["voc"] = commands.add_parser("voc", help=about, description=about).add_subparsers(
-        dest="voc_command", required=True)
+    group("voc", about)
     sub = command("voc import", cmd_voc_import, "Load a feedback file (CSV/TXT, XLSX, Parquet: text, and optionally "
                   "date, channel, rating 1-5 or 0-10, customer id) as the workshop's feedback, replacing an earlier "
                   "load of the same file name; each comment is linked to its customer and placed on a journey stage "
@@ -298,12 +303,9 @@ def parser() -> argparse.ArgumentParser:
                   "\"rows_rejected\", \"linked_customers\", \"by_stage\", \"by_expectation\", \"rejects\"} as JSON.")
     sub.add_argument("path", metavar="FILE", help="the feedback file")
     sub.add_argument("--workshop", default=demo.DEMO_NAME, help="workshop name (created if missing)")
-    sub.add_argument("--map", action="append", metavar="ROLE=COLUMN",
-                     help="set a column role by hand (text, date, channel, rating, customer_id), repeatable")
-    sub.add_argument("--sheet", help="the sheet of an XLSX file (default: the first that holds a table)")
+    file_options(sub, "text, date, channel, rating, customer_id")
     sub.add_argument("--out", metavar="PLACED.csv", help="also write row,stage,expectations,customer_id,segment "
                      "for every loaded comment")
-    sub.add_argument("--lang", choices=("en", "ru"), default="en", help="language of reject reasons")
     return top
 
 

@@ -256,12 +256,7 @@ def write_placed(store: Store, workshop_id: str, load_id: str, out: Path | str) 
     and the customer's segment at the default as-of date (empty when the customer is not in the base)."""
     from cxcore import customer_segments
 
-    segments = customer_segments.current(store, workshop_id)
-    with store.cursor() as cursor:
-        if segments is not None:
-            segments.register(cursor, "cx_segments")
-        else:
-            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS cx_segments (customer_id VARCHAR, segment VARCHAR)")
+    with customer_segments.reading(store, workshop_id, "cx_segments") as cursor:
         rows = cursor.execute(f"""
             SELECT p.row_no, coalesce(p.placed_stage, '{UNPLACED}'), array_to_string(p.placed_expectations, ';'),
                    coalesce(p.customer_id, ''), coalesce(s.segment, '')

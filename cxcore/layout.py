@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from cxcore import limits, roles
 from cxcore.errors import CxError, IngestError, StoreError
@@ -424,16 +424,34 @@ def _feedback_by_values(layout: Layout, free: list[str], column_values: dict[str
             layout.mapping["text"] = max(texts, key=mean_length)
 
 
+MAX_RECORD_LINES = 50  # a quote left open longer than this is a stray quote, not a text with line breaks
+
+
+def quoted_records(lines: Iterable[str], first: int = 1) -> Iterator[tuple[int, str]]:
+    """(number of its first line, record) for the records of `lines` numbered from `first`: a record is a line, or
+    several joined with a space while the count of double quotes is odd (a quoted field with line breaks), for at
+    most MAX_RECORD_LINES lines; past that, the lines go out one by one (their quote was a stray one)."""
+    pending: list[str] = []
+    start = first
+    for number, line in enumerate(lines, start=first):
+        if not pending:
+            start = number
+        pending.append(line)
+        joined = " ".join(pending)
+        if joined.count('"') % 2 == 0:
+            yield start, joined
+            pending = []
+        elif len(pending) >= MAX_RECORD_LINES:
+            yield from ((start + i, text) for i, text in enumerate(pending))
+            pending = []
+    yield from ((start + i, text) for i, text in enumerate(pending))
+
+
 def _comments_separator(lines: list[str]) -> str | None:
     """The separator of a feedback file whose header names the text column: comments hold the separator unquoted
     and span lines in quotes, so its rows are counted as records and need at least the header's fields (most of
     them: a few broken lines are the loader's to reject). None when no header names the text."""
-    records, pending = [], ""
-    for line in lines:
-        pending = f"{pending} {line}" if pending else line
-        if pending.count('"') % 2 == 0:
-            records.append(pending)
-            pending = ""
+    records = [record for _, record in quoted_records(lines)]
     best: tuple[int, str] | None = None
     for separator in SEPARATORS:
         for at, record in enumerate(records[:HEADER_SEARCH_ROWS]):

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from cxcore import access, base, checks, customer_segments, method
-from cxcore.errors import NotFound, PersonaError, RfmError
+from cxcore import access, checks, customer_segments, method
+from cxcore.errors import PersonaError
 from cxcore.feedback import PLACED
 from cxcore.segments import SEGMENTS
 from cxcore.store import Store
@@ -139,16 +139,9 @@ def figures(store: Store, workshop_id: str, result: "RfmResult | None" = None) -
 
 
 def _rfm(store: Store, workshop_id: str) -> "RfmResult | None":
-    from cxcore import rfm, rfm_settings
-
-    base_id = base.current_base_id(store, workshop_id)
-    if base_id is None:
-        return None
-    settings = rfm_settings.get(store, workshop_id)
-    try:
-        return rfm.compute(store, workshop_id, base_id, spec=settings.spec, rules=settings.rules)
-    except (NotFound, RfmError):  # a base without a row: nobody to describe
-        return None
+    """The RFM the segments of the VoC view come from too (scored once per base and settings)."""
+    segments = customer_segments.current(store, workshop_id)
+    return segments.rfm if segments is not None else None
 
 
 def _shares(sums: list[tuple[str, float]], revenue: float) -> Top:
@@ -345,9 +338,5 @@ def expectation_signal(store: Store, workshop_id: str, segment: str, stage: str 
 
 
 def _feedback(store: Store, workshop_id: str, segment: str, sql: str, params: dict[str, Any]) -> list[tuple]:
-    segments = customer_segments.current(store, workshop_id)
-    if segments is None:
-        return []
-    with store.cursor() as cursor:
-        segments.register(cursor, "persona_segments")
+    with customer_segments.reading(store, workshop_id, "persona_segments") as cursor:
         return cursor.execute(sql, {"workshop_id": workshop_id, "segment": _segment(segment), **params}).fetchall()

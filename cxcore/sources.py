@@ -191,7 +191,6 @@ def _lines(path: Path, encoding: str | None) -> Iterator[str]:
 
 
 RECORD_MARK = "\x02"  # between a record's line number and the record in a numbered copy
-MAX_RECORD_LINES = 50  # a quote left open longer than this is a stray quote, not a text with line breaks
 
 
 @contextmanager
@@ -200,7 +199,7 @@ def numbered_records(layout: Layout, path: Path) -> Iterator[Path | None]:
     "<number of its first line>\x02<record>"; None for a sheet or Parquet file (their rows come numbered).
 
     A record is a line, or several when a quoted field holds line breaks (a comment written in paragraphs): they
-    are joined with a space while the count of quotes is odd, for at most MAX_RECORD_LINES lines. Blank lines
+    are joined with a space while the count of quotes is odd (`layout.quoted_records`). Blank lines
     are left out, as the base loader leaves them. Feedback files are small enough to pass through Python once.
     """
     if layout.format != "text":
@@ -222,20 +221,6 @@ def numbered_records(layout: Layout, path: Path) -> Iterator[Path | None]:
 def _records(path: Path, encoding: str | None, header_row: int) -> Iterator[tuple[int, str]]:
     """(first line number, record) for the records after line `header_row`."""
     lines = (line.rstrip("\r\n").replace("\r", " ") for line in _lines(path, encoding))
-    pending: list[str] = []
-    start = 0
-    for number, line in enumerate(lines, start=1):
-        if number <= header_row:
-            continue
-        if not pending:
-            start = number
-        pending.append(line)
-        joined = " ".join(pending)
-        if joined.count('"') % 2 == 0:
-            yield start, joined
-            pending = []
-        elif len(pending) >= MAX_RECORD_LINES:
-            yield from ((start + i, text) for i, text in enumerate(pending))
-            pending = []
-    if pending:
-        yield from ((start + i, text) for i, text in enumerate(pending))
+    for _ in range(header_row):
+        next(lines, None)
+    yield from layouts.quoted_records(lines, first=header_row + 1)

@@ -15,17 +15,15 @@ A barrier **is supported** by the negative comments on its stage that concern on
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterator
+from typing import Any
 
 from cxcore import access, checks, customer_segments, journey
 from cxcore.errors import ConflictError, VocError
 from cxcore.feedback import PLACED, SENTIMENTS, UNPLACED
 from cxcore.i18n import fmt_money, fmt_number, t
 from cxcore.method import EXPECTATIONS, STAGES, name as method_name
-from cxcore.segments import SEGMENTS
 from cxcore.store import Store
 
 MIN_COMMENTS = 5  # the fewest negative comments on a stage and expectation that make a suggestion
@@ -143,21 +141,8 @@ _COMMENTS = f"""
 """
 
 
-@contextmanager
-def _reading(store: Store, workshop_id: str) -> Iterator[Any]:
-    """A cursor on which `cx_segments` is the workshop's customer → segment table (empty without a base)."""
-    segments = customer_segments.current(store, workshop_id)
-    with store.cursor() as cursor:
-        if segments is not None:
-            segments.register(cursor, "cx_segments")
-        else:
-            cursor.execute("CREATE OR REPLACE TEMP TABLE cx_segments "
-                           "(customer_id VARCHAR, segment VARCHAR, frequency BIGINT, monetary DOUBLE)")
-        yield cursor
-
-
 def _run(store: Store, workshop_id: str, sql: str, filters: Filters = Filters(), **params: Any) -> list[tuple]:
-    with _reading(store, workshop_id) as cursor:
+    with customer_segments.reading(store, workshop_id, "cx_segments") as cursor:
         return cursor.execute(sql.replace("<filters>", filters.sql()),
                               {"workshop_id": workshop_id, **filters.params(), **params}).fetchall()
 
@@ -437,7 +422,3 @@ def support(store: Store, workshop_id: str) -> dict[str, Support]:
         FROM cards c JOIN negative n ON n.placed_stage = c.stage AND list_has_any(n.placed_expectations, c.expectations)
         GROUP BY c.id""")
     return {barrier_id: Support(n, in_segment) for barrier_id, n, in_segment in rows}
-
-
-def segment_names(lang: str) -> dict[str, str]:
-    return {s: t(f"rfm.segment.{s}", lang) for s in SEGMENTS}

@@ -57,10 +57,12 @@ def upload() -> None:
             with st.spinner(ui.tr("progress.reading")):
                 report = feedback.load(store, path, workshop_id=current.id, sheet=layout.sheet, mapping=mapping,
                                        actor=ui.actor(), source_name=uploaded.name)
-            st.session_state["voc.report"] = report
         except CxError as error:
             st.session_state["voc.report"] = None
             st.error(ui.tr("base.error", message=error.message(lang)))
+            return
+        st.session_state["voc.report"] = report
+        st.rerun()  # the figures below read the new comments
 
 
 def last_report() -> None:
@@ -88,7 +90,8 @@ def files() -> None:
             st.rerun()
 
 
-with st.expander(ui.tr("voc.files"), icon=":material/upload_file:", expanded=feedback.count(store, current.id) == 0):
+comment_count = feedback.count(store, current.id)
+with st.expander(ui.tr("voc.files"), icon=":material/upload_file:", expanded=comment_count == 0):
     if boss is None:
         ui.facilitator_gate(current.id, key="voc.pin")
     else:
@@ -96,7 +99,7 @@ with st.expander(ui.tr("voc.files"), icon=":material/upload_file:", expanded=fee
     last_report()
     files()
 
-if feedback.count(store, current.id) == 0:
+if comment_count == 0:
     st.info(ui.tr("voc.none"))
     st.stop()
 
@@ -243,7 +246,7 @@ target = rfm_settings.target_segment(store, current.id) or journey.default_segme
 journey_segment = st.selectbox(ui.tr("voc.for_journey"), SEGMENTS, index=SEGMENTS.index(target), format_func=names.get,
                                key="voc.journey_segment")
 st.caption(ui.tr("voc.suggestions_help", least=voc.MIN_COMMENTS))
-me = ui.participant() or (boss if boss is not None else None)
+me = ui.participant() or boss  # who may accept: a named participant, or the facilitator
 found = voc.suggestions(store, current.id, journey_segment, filters)
 if not found:
     st.info(ui.tr("voc.no_suggestions", least=voc.MIN_COMMENTS))
